@@ -1,0 +1,3 @@
+from packverify.cli import main
+
+main()

@@ -1,0 +1,140 @@
+"""The canonical forms a pack is judged against (docs/format.md §Canonical forms).
+
+* canonical bytes: RFC 8785 JSON Canonicalization Scheme (JCS) — no whitespace,
+  object keys sorted by UTF-16 code units, ECMAScript number formatting, minimal
+  string escaping. A standard that packers in any language can implement.
+* canonical chunk order: ``file_path`` by code point, then ``start_line``,
+  ``end_line`` and ``id``.
+* canonical chunk id (scheme ``packverify-v1``) and ``manifest_digest``.
+* the line-counting rule for ``content``.
+
+Speed: orjson already writes JCS for everything but floats (orjson keeps ``1.0``,
+``1e+16``) and keys outside the Basic Multilingual Plane (UTF-8 vs UTF-16 order);
+those few nodes are pre-rendered here and passed to orjson as ``Fragment``s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Any
+
+import orjson
+
+CHUNK_ID_SCHEME = "packverify-v1"
+SERIALIZATION = "rfc8785"
+ZERO_COMMIT = "0" * 40
+
+
+def jcs_number(value: float | int) -> bytes:
+    """Format a number as ECMAScript's ``Number.prototype.toString`` does (RFC 8785 §3.2.2.3)."""
+    if type(value) is int:
+        if abs(value) > 2**53 - 1:
+            value = float(value)
+        else:
+            return str(value).encode()
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(f"{value!r} has no JSON representation")
+    if value == 0:
+        return b"0"
+    sign = "-" if value < 0 else ""
+    text = repr(abs(value))  # shortest round-tripping digits, as ECMAScript requires
+    mantissa, _, exp_text = text.partition("e")
+    int_part, _, frac_part = mantissa.partition(".")
+    digits = (int_part + frac_part).lstrip("0")
+    n = len(int_part) + (int(exp_text) if exp_text else 0) - (len(int_part + frac_part) - len((int_part + frac_part).lstrip("0")))
+    digits = digits.rstrip("0")
+    k = len(digits)
+    if k <= n <= 21:
+        out = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        out = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        out = "0." + "0" * (-n) + digits
+    else:
+        e = n - 1
+        exp = ("+" if e >= 0 else "-") + str(abs(e))
+        out = digits[0] + ("." + digits[1:] if k > 1 else "") + "e" + exp
+    return (sign + out).encode()
+
+
+def _utf16_key(key: str) -> bytes:
+    return key.encode("utf-16-be", "surrogatepass")
+
+
+def _needs_utf16_order(keys) -> bool:
+    joined = "".join(keys)
+    return not joined.isascii() and any(ord(c) > 0xFFFF for c in joined)
+
+
+def _prepare(node: Any) -> Any:
+    """Return ``node`` with every float and non-BMP-keyed object pre-rendered as JCS."""
+    kind = type(node)
+    if kind is float:
+        return orjson.Fragment(jcs_number(node))
+    if kind is int:
+        return node if abs(node) <= 2**53 - 1 else orjson.Fragment(jcs_number(node))
+    if kind is list:
+        out = None
+        for i, item in enumerate(node):
+            if type(item) in _CONTAINER_OR_NUMBER:
+                new = _prepare(item)
+                if new is not item:
+                    if out is None:
+                        out = list(node)
+                    out[i] = new
+        return node if out is None else out
+    if kind is dict:
+        if _needs_utf16_order(node):
+            parts = [
+                orjson.dumps(k) + b":" + orjson.dumps(_prepare(node[k]), option=orjson.OPT_SORT_KEYS)
+                for k in sorted(node, key=_utf16_key)
+            ]
+            return orjson.Fragment(b"{" + b",".join(parts) + b"}")
+        out = None
+        for key, item in node.items():
+            if type(item) in _CONTAINER_OR_NUMBER:
+                new = _prepare(item)
+                if new is not item:
+                    if out is None:
+                        out = dict(node)
+                    out[key] = new
+        return node if out is None else out
+    return node
+
+
+_CONTAINER_OR_NUMBER = (dict, list, float, int)
+
+
+def jcs_bytes(document: Any, *, prepared: bool = False) -> bytes:
+    """Serialise ``document`` per RFC 8785. ``prepared=True`` skips the float/key pass
+    (only correct when the caller knows the document has no floats, no integers beyond
+    2**53 and no keys outside the BMP — the loader records that)."""
+    node = document if prepared else _prepare(document)
+    return orjson.dumps(node, option=orjson.OPT_SORT_KEYS)
+
+
+def chunk_order_key(file_path: str, start_line: int, end_line: int, chunk_id: str) -> tuple:
+    """Canonical chunk order: by path (code point), then start line, end line, id."""
+    return (file_path, start_line, end_line, chunk_id)
+
+
+def canonical_chunk_id(file_path: str, start_line: int, end_line: int) -> str:
+    """Scheme ``packverify-v1``: first 16 hex digits of sha256(JCS([path, start, end]))."""
+    return hashlib.sha256(jcs_bytes([file_path, start_line, end_line])).hexdigest()[:16]
+
+
+def manifest_digest(tokenizer: str, chunks: list[tuple[str, str, int, int, int, str]]) -> str:
+    """sha256 of JCS({"tokenizer": name, "chunks": [[id, path, start, end, tokens, hash], ...]})
+    with the chunk rows in canonical order."""
+    rows = sorted(chunks, key=lambda r: (r[1], r[2], r[3], r[0]))
+    body = {"tokenizer": tokenizer, "chunks": [list(r) for r in rows]}
+    return hashlib.sha256(jcs_bytes(body)).hexdigest()
+
+
+def count_lines(text: str) -> int:
+    """Lines in ``text``: every ``\\n`` ends one; a non-empty tail without one is a line too."""
+    if not text:
+        return 0
+    newlines = text.count("\n")
+    return newlines if text.endswith("\n") else newlines + 1

@@ -1,0 +1,28 @@
+"""What oracles receive besides the pack: options and services, nothing global."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import tiktoken
+
+from packverify import tokenizer as _tokenizer
+
+DEFAULT_UNDERFLOW = 0.005
+
+
+@dataclass
+class Context:
+    """Options and services for one check run.
+
+    ``encoding`` is injectable so unit tests may use a fake tokenizer *and say so*;
+    everything else gets the real one.
+    """
+
+    repo: Path | None = None
+    jobs: int = 1
+    strict: bool = False
+    default_underflow: float = DEFAULT_UNDERFLOW
+    encoding: Callable[[str], tiktoken.Encoding] = field(default=_tokenizer.get_encoding)

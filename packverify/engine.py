@@ -1,0 +1,147 @@
+"""Runs the oracles over loaded packs and collects their results.
+
+The engine stamps each finding with its oracle and default severity, rejects codes
+an oracle does not declare (prefixes never drift), orders findings totally, and
+turns an exception escaping an oracle into ``<oracle>.internal-error`` — a
+packverify bug reported cleanly, never a traceback (``debug=True`` keeps it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import traceback
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from packverify.context import Context
+from packverify.load import DEFAULT_MAX_BYTES, LoadError, Loaded, read_pack
+from packverify.model import (Finding, OracleResult, PackReport, Report, Severity, Status, Verdict,
+                              finding_sort_key)
+from packverify.oracles import INTERNAL_ERROR, NAMES, REGISTRY
+from packverify.view import PackView
+
+_RANK = {name: i for i, name in enumerate(NAMES)}
+_SORT = finding_sort_key(_RANK)
+
+
+class UsageError(Exception):
+    """The check cannot start (unknown oracle, missing file): exit 2."""
+
+
+def select_oracles(only: Iterable[str] | None = None, skip: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The oracle names to run; unknown names raise :class:`UsageError` with a suggestion."""
+    import difflib
+
+    def validate(names: Iterable[str]) -> list[str]:
+        out = []
+        for name in names:
+            if name not in REGISTRY:
+                close = difflib.get_close_matches(name, NAMES, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise UsageError(f"unknown oracle {name!r}{hint}; oracles: {', '.join(NAMES)}")
+            out.append(name)
+        return out
+
+    chosen = set(validate(only)) if only else set(NAMES)
+    chosen -= set(validate(skip or ()))
+    return tuple(n for n in NAMES if n in chosen)
+
+
+def expand_paths(paths: Sequence[str]) -> list[str]:
+    """Files as given; directories become their ``*.json`` files (recursively, sorted)."""
+    out: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(str(p) for p in Path(path).rglob("*.json") if p.is_file())
+            if not found:
+                raise UsageError(f"{path}: directory holds no .json files")
+            out.extend(found)
+        elif os.path.exists(path):
+            out.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    return out
+
+
+def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *, debug: bool = False) -> PackReport:
+    """Run the chosen oracles over one loaded pack."""
+    pack = PackView(loaded)
+    parsed = loaded.document is not None and not loaded.findings
+    results: dict[str, OracleResult] = {}
+    every: list[Finding] = []
+    internal = 0
+    for name in NAMES:
+        if name not in oracles:
+            continue
+        module = REGISTRY[name]
+        if name != "parse" and not parsed:
+            results[name] = OracleResult(name, Status.SKIPPED, reason="the file did not parse (see parse findings)")
+            continue
+        requires = getattr(module, "requires", None)
+        try:
+            reason = requires(pack, ctx) if requires else None
+            if reason is not None:
+                results[name] = OracleResult(name, Status.SKIPPED, reason=reason)
+                continue
+            found = [_stamp(name, module.CODES, f) for f in module.check(pack, ctx)]
+        except Exception as exc:  # an oracle bug must not take the report down
+            internal += 1
+            detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
+            found = [Finding(f"{name}.{INTERNAL_ERROR}", (), f"packverify bug in the {name} oracle: {detail}",
+                             severity=Severity.ERROR, oracle=name)]
+        found.sort(key=_SORT)
+        failing = any(_counts(f, ctx.strict) for f in found)
+        results[name] = OracleResult(name, Status.FAIL if failing else Status.PASS, tuple(found))
+        every.extend(found)
+    every.sort(key=_SORT)
+    verdict = Verdict.FAIL if any(r.status is Status.FAIL for r in results.values()) else Verdict.PASS
+    return PackReport(loaded.path, loaded.sha256, verdict, results, tuple(every), len(loaded.raw), internal)
+
+
+def _counts(finding: Finding, strict: bool) -> bool:
+    return finding.severity is Severity.ERROR or strict
+
+
+def _stamp(oracle: str, codes: dict, finding: Finding) -> Finding:
+    info = codes.get(finding.code)
+    if info is None:
+        raise RuntimeError(f"oracle {oracle!r} yielded undeclared code {finding.code!r}")
+    return dataclasses.replace(finding, oracle=oracle, severity=finding.severity or info.severity)
+
+
+def check(
+    paths: Sequence[str] | str,
+    *,
+    repo: str | os.PathLike | None = None,
+    only: Iterable[str] | None = None,
+    skip: Iterable[str] | None = None,
+    strict: bool = False,
+    jobs: int = 1,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    environment: dict | None = None,
+    context: Context | None = None,
+    debug: bool = False,
+) -> Report:
+    """Verify pack files; the library entry point behind ``packverify check``.
+
+    Raises :class:`UsageError` when the check cannot start (unknown oracle, missing
+    path, unreadable file); every problem *in* a pack is a finding in the report.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [os.fspath(paths)]
+    oracles = select_oracles(only, skip)
+    ctx = context or Context()
+    ctx.repo = Path(repo) if repo is not None else ctx.repo
+    ctx.strict = strict
+    ctx.jobs = max(1, jobs)
+    reports = []
+    for path in expand_paths(list(paths)):
+        try:
+            loaded = read_pack(path, max_bytes=max_bytes)
+        except LoadError as exc:
+            raise UsageError(str(exc)) from exc
+        reports.append(check_loaded(loaded, ctx, oracles, debug=debug))
+        del loaded
+    verdict = Verdict.FAIL if any(r.verdict is Verdict.FAIL for r in reports) else Verdict.PASS
+    return Report(tuple(reports), verdict, strict, environment or {})

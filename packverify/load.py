@@ -1,0 +1,292 @@
+"""Bytes → document, strictly and safely. Never raises on any input.
+
+The fast path is orjson (strict UTF-8, no NaN, 1024-level limit). orjson keeps the
+last of duplicate keys silently, so duplicates are ruled out by a cheap proof — the
+document re-serialised canonically equals the file byte for byte — or, failing
+that, by a second parse with the standard library and an ``object_pairs_hook``.
+Every failure of the fast path is diagnosed by that slow path too, which knows
+line/column, the duplicate key, the offending number, and where it is.
+
+Limits (docs/format.md §Parsing): ``MAX_DEPTH`` levels of nesting; integers within
+±(2**53−1) (I-JSON, RFC 7493), so every number survives any JSON implementation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from packverify.canonical import jcs_bytes
+from packverify.model import Finding
+
+MAX_DEPTH = 128
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+SAFE_INT = 2**53 - 1
+_BOM = b"\xef\xbb\xbf"
+
+
+class LoadError(Exception):
+    """The file could not be read at all (missing, a directory, permissions): exit 2."""
+
+
+@dataclass
+class Loaded:
+    """A pack file as read: its bytes, its document (``None`` if it did not parse)
+    and the ``parse`` findings. ``canonical`` is ``True`` when the bytes are already
+    known to equal the RFC 8785 serialisation of the document, ``None`` when unknown."""
+
+    path: str
+    raw: bytes
+    sha256: str
+    document: Any = None
+    findings: list[Finding] = field(default_factory=list)
+    canonical: bool | None = None
+    plain: bool = False  # no floats, no big ints, no non-BMP keys: orjson sort == JCS
+
+
+def read_pack(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+    """Read and parse a pack file. Raises :class:`LoadError` only when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raw = b""
+                return Loaded(path, raw, _sha256_file(handle), findings=[Finding(
+                    "parse.too-large", (),
+                    f"the file is {size} bytes, over the limit of {max_bytes} (--max-bytes)",
+                    expected=max_bytes, actual=size)])
+            raw = handle.read(max_bytes + 1)
+    except IsADirectoryError as exc:
+        raise LoadError(f"{path}: is a directory") from exc
+    except FileNotFoundError as exc:
+        raise LoadError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if len(raw) > max_bytes:  # grew while we read it
+        return Loaded(path, b"", hashlib.sha256(raw).hexdigest(), findings=[Finding(
+            "parse.too-large", (), f"the file is over the limit of {max_bytes} bytes (--max-bytes)",
+            expected=max_bytes, actual=len(raw))])
+    return parse_bytes(raw, path=path)
+
+
+def _sha256_file(handle) -> str:
+    handle.seek(0)
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_bytes(raw: bytes, *, path: str = "<bytes>") -> Loaded:
+    """Parse pack bytes into a :class:`Loaded`. Never raises."""
+    loaded = Loaded(path, raw, hashlib.sha256(raw).hexdigest())
+    try:
+        document = orjson.loads(raw)
+    except (orjson.JSONDecodeError, RecursionError, MemoryError):
+        document = None
+    if document is not None or raw.strip() == b"null":
+        scan = _scan(document)
+        if scan.problems:
+            loaded.findings.extend(scan.problems)
+            return loaded
+        plain = not scan.needs_prepare
+        if jcs_bytes(document, prepared=plain) == raw:
+            # Canonical bytes: every key was written once, so no duplicates.
+            loaded.document, loaded.canonical, loaded.plain = document, True, True
+            return _top_level(loaded)
+        del document
+    _slow_parse(loaded)
+    return _top_level(loaded) if not loaded.findings else loaded
+
+
+def _top_level(loaded: Loaded) -> Loaded:
+    if not isinstance(loaded.document, dict):
+        kind = _json_type(loaded.document)
+        loaded.findings.append(Finding(
+            "parse.not-an-object", (), f"the top level is {kind}; a pack is a JSON object",
+            expected="object", actual=kind))
+        loaded.document = None
+    return loaded
+
+
+# ---------------------------------------------------------------- the slow path
+
+class _Bad:
+    """Stands in for a value the standard parser accepted but a pack may not hold."""
+
+    __slots__ = ("code", "text")
+
+    def __init__(self, code: str, text: str) -> None:
+        self.code, self.text = code, text
+
+
+class _DupDict(dict):
+    __slots__ = ("duplicates",)
+
+
+def _pairs_hook(pairs: list) -> dict:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set = set()
+        dups = []
+        for key, _ in pairs:
+            if key in seen and key not in dups:
+                dups.append(key)
+            seen.add(key)
+        result = _DupDict(result)
+        result.duplicates = dups
+    return result
+
+
+def _parse_int(text: str) -> Any:
+    digits = len(text) - (text[0] == "-")
+    if digits > 16:
+        if digits > 4000:
+            return _Bad("parse.number-out-of-range", f"an integer of {digits} digits")
+        value = int(text)
+        if abs(value) > SAFE_INT:
+            return _Bad("parse.number-out-of-range", text)
+        return value
+    return int(text)
+
+
+def _parse_float(text: str) -> Any:
+    if len(text) > 4000:
+        return _Bad("parse.number-out-of-range", f"a number of {len(text)} characters")
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        return _Bad("parse.number-out-of-range", text)
+    return value
+
+
+def _parse_constant(text: str) -> Any:
+    return _Bad("parse.non-finite-number", text)
+
+
+def _slow_parse(loaded: Loaded) -> None:
+    raw = loaded.raw
+    add = loaded.findings.append
+    if raw.startswith(_BOM):
+        add(Finding("parse.byte-order-mark", (),
+                    "the file starts with a UTF-8 byte order mark; JSON text must not (RFC 8259 §8.1)",
+                    actual="EF BB BF"))
+        return
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        add(Finding("parse.invalid-utf8", (),
+                    f"invalid UTF-8 at byte offset {exc.start} (line {line}): {exc.reason}",
+                    actual=raw[exc.start:exc.start + 4].hex(" ")))
+        return
+    try:
+        document = json.loads(text, object_pairs_hook=_pairs_hook, parse_int=_parse_int,
+                              parse_float=_parse_float, parse_constant=_parse_constant)
+    except json.JSONDecodeError as exc:
+        add(Finding("parse.invalid-json", (),
+                    f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno} (character {exc.pos})"))
+        return
+    except RecursionError:
+        add(Finding("parse.too-deep", (), f"nesting deeper than {MAX_DEPTH} levels",
+                    expected=MAX_DEPTH))
+        return
+    except (ValueError, MemoryError) as exc:  # defensive: the parser's own limits
+        add(Finding("parse.invalid-json", (), f"not parseable: {exc}"))
+        return
+    scan = _scan(document, slow=True)
+    if scan.problems:
+        loaded.findings.extend(scan.problems)
+        return
+    loaded.document = document
+    loaded.plain = not scan.needs_prepare
+    loaded.canonical = None
+
+
+class _Scan:
+    __slots__ = ("problems", "needs_prepare")
+
+    def __init__(self) -> None:
+        self.problems: list[Finding] = []
+        self.needs_prepare = False
+
+
+def _scan(document: Any, *, slow: bool = False) -> _Scan:
+    """One iterative pass: depth, numbers outside I-JSON, non-BMP keys, and (slow path)
+    duplicate keys, NaN/Infinity and lone surrogates."""
+    scan = _Scan()
+    problems = scan.problems
+    stack: list[tuple[Any, tuple]] = [(document, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) >= MAX_DEPTH:
+            problems.append(Finding("parse.too-deep", path,
+                                    f"nesting deeper than {MAX_DEPTH} levels", expected=MAX_DEPTH,
+                                    actual=f"> {MAX_DEPTH}"))
+            break
+        if type(node) is dict or type(node) is _DupDict:
+            if type(node) is _DupDict:
+                for key in node.duplicates:
+                    problems.append(Finding("parse.duplicate-key", path,
+                                            f"the key {key!r} appears more than once in this object",
+                                            actual=key))
+            keys = "".join(node)
+            if not keys.isascii():
+                if any(ord(c) > 0xFFFF for c in keys):
+                    scan.needs_prepare = True
+                if slow and _has_surrogate(keys):
+                    for key in node:
+                        if _has_surrogate(key):
+                            problems.append(Finding("parse.lone-surrogate", path,
+                                                    "a key holds an unpaired UTF-16 surrogate escape",
+                                                    actual=key.encode("utf-8", "backslashreplace").decode()))
+            items = node.items()
+        elif type(node) is list:
+            items = enumerate(node)
+        else:
+            items = ()
+        for key, value in items:
+            kind = type(value)
+            if kind is dict or kind is list or kind is _DupDict:
+                stack.append((value, path + (key,)))
+            elif kind is float:
+                scan.needs_prepare = True
+            elif kind is int:
+                if value > SAFE_INT or value < -SAFE_INT:
+                    problems.append(Finding("parse.number-out-of-range", path + (key,),
+                                            "an integer outside ±(2**53−1) is not interoperable (I-JSON, RFC 7493)",
+                                            expected=f"|n| <= {SAFE_INT}", actual=str(value)))
+            elif kind is _Bad:
+                message = ("NaN and Infinity are not JSON" if value.code == "parse.non-finite-number"
+                           else "a number that no IEEE double holds exactly or at all")
+                problems.append(Finding(value.code, path + (key,), message, actual=value.text))
+            elif slow and kind is str and not value.isascii() and _has_surrogate(value):
+                problems.append(Finding("parse.lone-surrogate", path + (key,),
+                                        "the string holds an unpaired UTF-16 surrogate escape; it is not Unicode text"))
+    return scan
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"

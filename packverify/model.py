@@ -1,0 +1,142 @@
+"""The values packverify passes around: findings, oracle results, reports.
+
+Everything here is plain data — frozen dataclasses and enums — with a total sort
+order so that output never depends on dict or set iteration order.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from packverify.pointer import sort_key, to_pointer
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Status(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    SKIPPED = "skipped"
+
+
+class Verdict(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+
+
+class _Unset:
+    """Marks ``expected``/``actual`` as not applicable (rendered as ``null``)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing wrong with a pack, at one place.
+
+    ``path`` is the location as a tuple of keys and indexes; ``pointer`` renders it.
+    ``oracle`` and ``severity`` are stamped by the engine from the oracle's ``CODES``.
+    """
+
+    code: str
+    path: tuple
+    message: str
+    expected: Any = UNSET
+    actual: Any = UNSET
+    severity: Severity | None = None
+    oracle: str = ""
+
+    @property
+    def pointer(self) -> str:
+        return to_pointer(self.path)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "oracle": self.oracle,
+            "code": self.code,
+            "severity": self.severity.value if self.severity else None,
+            "pointer": self.pointer,
+            "message": self.message,
+            "expected": None if self.expected is UNSET else self.expected,
+            "actual": None if self.actual is UNSET else self.actual,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OracleResult:
+    """What one oracle concluded about one pack: pass, fail or skipped (with why)."""
+
+    name: str
+    status: Status
+    findings: tuple[Finding, ...] = ()
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": self.status.value, "findings": len(self.findings)}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class PackReport:
+    """The verdict on one pack file, with every oracle's result."""
+
+    path: str
+    sha256: str | None
+    verdict: Verdict
+    oracles: dict[str, OracleResult]
+    findings: tuple[Finding, ...]
+    size: int = 0
+    internal_errors: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "verdict": self.verdict.value,
+            "oracles": {name: r.to_json() for name, r in self.oracles.items()},
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The result of one ``check`` over one or more packs."""
+
+    packs: tuple[PackReport, ...]
+    verdict: Verdict
+    strict: bool = False
+    environment: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def internal_errors(self) -> int:
+        return sum(p.internal_errors for p in self.packs)
+
+    def to_json(self) -> dict[str, Any]:
+        from packverify import __version__
+
+        return {
+            "tool": {"name": "packverify", "version": __version__},
+            "verdict": self.verdict.value,
+            "packs": [p.to_json() for p in self.packs],
+            "environment": self.environment,
+        }
+
+
+def finding_sort_key(oracle_rank: dict[str, int]):
+    """Total order for findings: oracle (registry order), location, code, message."""
+
+    def key(f: Finding) -> tuple:
+        return (oracle_rank.get(f.oracle, len(oracle_rank)), sort_key(f.path), f.code, f.message)
+
+    return key

@@ -1,0 +1,85 @@
+"""budget — the pack fills its token budget without exceeding it.
+
+* overflow: ``actual_tokens <= target_budget`` (zero overflow), and the chunks'
+  own token counts do not add up to more than the budget either;
+* ``actual_tokens == sum(chunk.tokens)``;
+* ``utilization == actual_tokens / target_budget`` (to 1e-9: float noise, not rounding);
+* underflow: ``actual_tokens >= min(target_budget, statistics.total_tokens) ×
+  (1 − underflow_allowed)``, ``underflow_allowed`` from the pack or 0.005.
+
+Judges the numbers the pack claims. Whether those claims match the real tokenizer
+is the ``tokens`` oracle's job (which also reports a real overflow).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from packverify.model import Finding
+from packverify.oracles._base import ERROR, Code
+from packverify.view import as_int, as_number
+
+NAME = "budget"
+UTILIZATION_TOLERANCE = 1e-9
+
+CODES = {
+    "budget.overflow": Code("Budget overflow", ERROR,
+                            "A pack over its budget does not fit the context window it was made for.",
+                            "target_budget 8000, actual_tokens 8003"),
+    "budget.sum-mismatch": Code("Token sum mismatch", ERROR,
+                                "actual_tokens must be the sum of the chunks' tokens; otherwise the budget claim is unfounded.",
+                                "actual_tokens 7990 but chunks sum to 8120"),
+    "budget.utilization-mismatch": Code("Utilization mismatch", ERROR,
+                                        "utilization must equal actual_tokens / target_budget.",
+                                        "utilization 0.99 for 7000 / 8000"),
+    "budget.underflow": Code("Budget underflow", ERROR,
+                             "A pack that leaves budget unused while content was left out wastes the window.",
+                             "actual_tokens 5000 of 8000 with 40000 tokens available"),
+}
+
+
+def requires(pack, ctx) -> str | None:
+    if as_int(pack.get("budget_info", "target_budget")) is None or as_int(pack.get("budget_info", "actual_tokens")) is None:
+        return "budget_info.target_budget or actual_tokens is missing or not an integer (see schema findings)"
+    return None
+
+
+def check(pack, ctx) -> Iterator[Finding]:
+    target = pack.get("budget_info", "target_budget")
+    actual = pack.get("budget_info", "actual_tokens")
+    if actual > target:
+        yield Finding("budget.overflow", ("budget_info", "actual_tokens"),
+                      f"actual_tokens {actual} exceeds target_budget {target} by {actual - target}",
+                      expected=f"<= {target}", actual=actual)
+
+    chunk_list = pack.chunk_list
+    if chunk_list is not None and len(pack.chunks) == len(chunk_list) and all(c.tokens is not None for c in pack.chunks):
+        total = sum(c.tokens for c in pack.chunks)
+        if total != actual:
+            yield Finding("budget.sum-mismatch", ("budget_info", "actual_tokens"),
+                          f"actual_tokens is {actual} but the chunks' tokens sum to {total}",
+                          expected=total, actual=actual)
+            if total > target and actual <= target:
+                yield Finding("budget.overflow", ("chunks",),
+                              f"the chunks' tokens sum to {total}, over target_budget {target}",
+                              expected=f"<= {target}", actual=total)
+
+    utilization = as_number(pack.get("budget_info", "utilization"))
+    if utilization is not None and target > 0:
+        ratio = actual / target
+        if abs(utilization - ratio) > UTILIZATION_TOLERANCE:
+            yield Finding("budget.utilization-mismatch", ("budget_info", "utilization"),
+                          f"utilization {utilization} but actual_tokens / target_budget = {actual}/{target} = {ratio!r}",
+                          expected=ratio, actual=utilization)
+
+    allowed = as_number(pack.get("budget_info", "underflow_allowed"))
+    if allowed is None:
+        allowed = ctx.default_underflow
+    available = as_int(pack.get("statistics", "total_tokens"))
+    ceiling = target if available is None else min(target, available)
+    floor = ceiling * (1 - allowed)
+    if actual < floor:
+        yield Finding("budget.underflow", ("budget_info", "actual_tokens"),
+                      f"actual_tokens {actual} is below {floor:.1f} = min(target_budget {target}, "
+                      f"statistics.total_tokens {available if available is not None else 'n/a'}) × (1 − {allowed})",
+                      expected=f">= {floor:.1f}", actual=actual)

@@ -1,0 +1,104 @@
+"""determinism — the pack is in its one canonical form, so rebuilds compare byte for byte.
+
+* chunks are in canonical order (``file_path`` by code point, then ``start_line``,
+  ``end_line``, ``id``) — never locale collation or directory-listing order;
+* ids are the canonical stable ids when ``metadata.chunk_id_scheme`` says
+  ``packverify-v1``;
+* the file's bytes are the RFC 8785 (JCS) serialisation of its document: an error
+  when ``metadata.serialization`` says ``rfc8785``, a warning for foreign packs.
+
+Leaves alone: whether two builds are equal (``packverify repro``) and timestamps
+(``created_at`` is judged by format only).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from packverify.canonical import CHUNK_ID_SCHEME, SERIALIZATION, canonical_chunk_id, jcs_bytes
+from packverify.model import Finding, Severity
+from packverify.oracles._base import ERROR, WARNING, Code
+from packverify.view import as_str
+
+NAME = "determinism"
+
+CODES = {
+    "determinism.chunk-order": Code("Chunks out of canonical order", ERROR,
+                                    "Order taken from a directory listing, a hash set or locale collation differs between machines.",
+                                    "b.py before a.py; 'I.py' vs 'i.py' under tr_TR"),
+    "determinism.unstable-id": Code("Non-canonical chunk id", ERROR,
+                                    "The pack declares chunk_id_scheme packverify-v1 but an id is not the scheme's id.",
+                                    "a random uuid4 as id"),
+    "determinism.non-canonical-bytes": Code("Non-canonical serialisation", WARNING,
+                                            "Bytes that are not the RFC 8785 serialisation differ between builds for no reason "
+                                            "(key order, whitespace, number format). An error when the pack declares rfc8785.",
+                                            "pretty-printed JSON, or keys in insertion order"),
+}
+
+
+def check(pack, ctx) -> Iterator[Finding]:
+    yield from _order(pack)
+    if as_str(pack.get("metadata", "chunk_id_scheme")) == CHUNK_ID_SCHEME:
+        for c in pack.chunks:
+            if None in (c.id, c.file_path, c.start_line, c.end_line):
+                continue
+            expected = canonical_chunk_id(c.file_path, c.start_line, c.end_line)
+            if c.id != expected:
+                yield Finding("determinism.unstable-id", c.path + ("id",),
+                              f"id is not the {CHUNK_ID_SCHEME} id of {c.file_path}:{c.start_line}-{c.end_line}",
+                              expected=expected, actual=c.id)
+    yield from _bytes(pack)
+
+
+def _order(pack) -> Iterator[Finding]:
+    previous = None
+    first_bad = None
+    bad = 0
+    for c in pack.chunks:
+        if c.file_path is None or c.start_line is None or c.end_line is None:
+            continue
+        key = (c.file_path, c.start_line, c.end_line, c.id or "")
+        if previous is not None and key < previous[0]:
+            bad += 1
+            if first_bad is None:
+                first_bad = (c, previous[1])
+        previous = (key, c)
+    if first_bad is not None:
+        c, before = first_bad
+        yield Finding("determinism.chunk-order", c.path,
+                      f"{c.file_path}:{c.start_line} comes after {before.file_path}:{before.start_line} "
+                      f"(/chunks/{before.index}) but sorts before it; {bad} such place(s) in all",
+                      expected="ordered by file_path (code point), start_line, end_line, id",
+                      actual=f"{bad} inversion(s)")
+
+
+def _bytes(pack) -> Iterator[Finding]:
+    loaded = pack.loaded
+    if loaded.canonical:
+        return
+    canonical = jcs_bytes(pack.doc, prepared=loaded.plain)
+    if canonical == loaded.raw:
+        return
+    raw = loaded.raw
+    limit = min(len(raw), len(canonical))
+    offset = next((i for i in range(limit) if raw[i] != canonical[i]), limit) if limit < 4096 else _first_difference(raw, canonical)
+    declared = as_str(pack.get("metadata", "serialization")) == SERIALIZATION
+    yield Finding("determinism.non-canonical-bytes", (),
+                  f"the file is not the RFC 8785 serialisation of its content; first difference at byte {offset}"
+                  + ("" if declared else " (the pack does not declare metadata.serialization 'rfc8785': warning)"),
+                  expected=f"{len(canonical)} bytes, sha256 of JCS", actual=f"{len(raw)} bytes",
+                  severity=Severity.ERROR if declared else Severity.WARNING)
+
+
+def _first_difference(a: bytes, b: bytes) -> int:
+    """Offset of the first differing byte, by bisection on slices (C-speed compares)."""
+    lo, hi = 0, min(len(a), len(b))
+    if a[:hi] == b[:hi]:
+        return hi
+    while hi - lo > 64:
+        mid = (lo + hi) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid
+    return next(i for i in range(lo, hi) if a[i] != b[i])

@@ -1,0 +1,47 @@
+"""parse — the file is UTF-8 I-JSON that a pack can be read from.
+
+Checks (in packverify.load, which never raises): UTF-8 without BOM, JSON syntax,
+no duplicate keys, no NaN/Infinity, integers within ±(2**53−1), no lone surrogate
+escapes, at most ``MAX_DEPTH`` levels, a size limit, an object at the top. Any
+parse finding makes every other oracle ``skipped``: what a duplicated key means is
+a guess, and packverify does not judge guesses. Leaves alone: everything about the
+document's shape (``schema``) and meaning (the other oracles).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from packverify.oracles._base import ERROR, Code
+
+NAME = "parse"
+
+CODES = {
+    "parse.too-large": Code("File over the size limit", ERROR,
+                            "A pack larger than --max-bytes is refused before it is read, so a runaway packer cannot exhaust memory.",
+                            "a 3 GiB pack with the default --max-bytes 512 MiB"),
+    "parse.invalid-utf8": Code("Not UTF-8", ERROR, "JSON text exchanged between systems must be UTF-8 (RFC 8259 §8.1).",
+                               "a Latin-1 byte 0xE9 in a path"),
+    "parse.byte-order-mark": Code("Byte order mark", ERROR, "RFC 8259 forbids a BOM; many parsers reject it.",
+                                  "EF BB BF before '{'"),
+    "parse.invalid-json": Code("Not JSON", ERROR, "The file is not JSON text at all.", "a truncated file: '{\"chunks\": ['"),
+    "parse.duplicate-key": Code("Duplicate key", ERROR,
+                                "Parsers disagree on which of two equal keys wins (first, last, error); a pack must mean one thing.",
+                                '{"tokens": 10, "tokens": 99}'),
+    "parse.non-finite-number": Code("NaN or Infinity", ERROR, "Not JSON; Python's json module writes them unless told not to.",
+                                    '{"utilization": NaN}'),
+    "parse.number-out-of-range": Code("Number out of range", ERROR,
+                                      "Integers beyond ±(2**53−1) lose precision in JavaScript and other IEEE-double parsers (I-JSON, RFC 7493).",
+                                      '{"tokens": 18446744073709551615}'),
+    "parse.lone-surrogate": Code("Lone surrogate", ERROR,
+                                 "A \\ud800-style escape without its pair is not Unicode text; it cannot be hashed or tokenized as UTF-8.",
+                                 '{"content": "\\ud800"}'),
+    "parse.too-deep": Code("Nesting too deep", ERROR,
+                           "Deeply nested input exhausts recursive parsers (a depth bomb); a pack needs about five levels.",
+                           "[[[[...]]]] 100,000 levels deep"),
+    "parse.not-an-object": Code("Top level is not an object", ERROR, "A pack is a JSON object.", "[] or null"),
+}
+
+
+def check(pack, ctx) -> Iterator:
+    yield from pack.loaded.findings

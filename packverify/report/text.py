@@ -1,0 +1,63 @@
+"""``--format text``: for people. Per pack, a table of oracle statuses, then the
+findings grouped by oracle (at most ``PER_CODE`` shown per code; the JSON report
+has them all). Colour only on a terminal, and never with ``NO_COLOR``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import IO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from packverify.model import Report, Severity, Status, UNSET
+
+PER_CODE = 20
+_STATUS_STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.SKIPPED: "yellow"}
+
+
+def render(report: Report, stream: IO[str], *, color: bool | None = None) -> None:
+    console = Console(file=stream, force_terminal=color, no_color=(color is False), width=120 if not color else None,
+                      highlight=False, soft_wrap=True)
+    for pack in report.packs:
+        verdict_style = "bold green" if pack.verdict.value == "pass" else "bold red"
+        console.print(f"[bold]{escape(pack.path)}[/]  [{verdict_style}]{pack.verdict.value.upper()}[/]"
+                      f"  [dim]sha256 {pack.sha256}[/]")
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        table.add_column("oracle")
+        table.add_column("status")
+        table.add_column("findings", justify="right")
+        table.add_column("note", overflow="fold")
+        for name, result in pack.oracles.items():
+            errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
+            warnings = len(result.findings) - errors
+            count = f"{errors}" + (f" (+{warnings} warn)" if warnings else "")
+            table.add_row(name, f"[{_STATUS_STYLE[result.status]}]{result.status.value}[/]", count,
+                          escape(result.reason or ""))
+        console.print(table)
+        shown: Counter = Counter()
+        hidden: Counter = Counter()
+        for finding in pack.findings:
+            if shown[finding.code] >= PER_CODE:
+                hidden[finding.code] += 1
+                continue
+            shown[finding.code] += 1
+            style = "red" if finding.severity is Severity.ERROR else "yellow"
+            line = (f"  [{style}]{finding.severity.value}[/] [bold]{finding.code}[/] "
+                    f"[cyan]{escape(finding.pointer or '/')}[/]  {escape(finding.message)}")
+            extra = []
+            if finding.expected is not UNSET and finding.expected is not None:
+                extra.append(f"expected {finding.expected!r}")
+            if finding.actual is not UNSET and finding.actual is not None:
+                extra.append(f"actual {finding.actual!r}")
+            if extra:
+                line += f" [dim]({escape('; '.join(extra))})[/]"
+            console.print(line)
+        for code, count in sorted(hidden.items()):
+            console.print(f"  [dim]… and {count} more {code} (all of them in --format json)[/]")
+        console.print()
+    total = sum(len(p.findings) for p in report.packs)
+    verdict_style = "bold green" if report.verdict.value == "pass" else "bold red"
+    console.print(f"[{verdict_style}]{report.verdict.value.upper()}[/]: {len(report.packs)} pack(s), {total} finding(s)"
+                  + (" (strict: warnings fail)" if report.strict else ""))

