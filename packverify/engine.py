@@ -11,13 +11,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import traceback
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from packverify.context import Context
-from packverify.load import DEFAULT_MAX_BYTES, LoadError, Loaded, read_pack
-from packverify.model import (Finding, OracleResult, PackReport, Report, Severity, Status, Verdict,
-                              finding_sort_key)
+from packverify.load import DEFAULT_MAX_BYTES, Loaded, LoadError, read_pack
+from packverify.model import Finding, OracleResult, PackReport, Report, Severity, Status, Verdict, finding_sort_key
 from packverify.oracles import INTERNAL_ERROR, NAMES, REGISTRY
 from packverify.view import PackView
 
@@ -48,12 +47,18 @@ def select_oracles(only: Iterable[str] | None = None, skip: Iterable[str] | None
     return tuple(n for n in NAMES if n in chosen)
 
 
-def expand_paths(paths: Sequence[str]) -> list[str]:
-    """Files as given; directories become their ``*.json`` files (recursively, sorted)."""
+def expand_paths(paths: Sequence[str], *, exclude: Iterable[str] = ()) -> list[str]:
+    """Files as given; directories become their ``*.json`` files (recursively, sorted by
+    path), leaving out hidden directories (``.git``, ``.venv``) and ``exclude`` (our own run log)."""
+    excluded = {os.path.realpath(p) for p in exclude}
     out: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            found = sorted(str(p) for p in Path(path).rglob("*.json") if p.is_file())
+            found = sorted(
+                str(p) for p in Path(path).rglob("*.json")
+                if p.is_file() and os.path.realpath(p) not in excluded
+                and not any(part.startswith(".") and part not in (".", "..") for part in p.relative_to(path).parts[:-1])
+            )
             if not found:
                 raise UsageError(f"{path}: directory holds no .json files")
             out.extend(found)
@@ -122,6 +127,7 @@ def check(
     environment: dict | None = None,
     context: Context | None = None,
     debug: bool = False,
+    exclude: Iterable[str] = (),
 ) -> Report:
     """Verify pack files; the library entry point behind ``packverify check``.
 
@@ -136,7 +142,7 @@ def check(
     ctx.strict = strict
     ctx.jobs = max(1, jobs)
     reports = []
-    for path in expand_paths(list(paths)):
+    for path in expand_paths(list(paths), exclude=exclude):
         try:
             loaded = read_pack(path, max_bytes=max_bytes)
         except LoadError as exc:

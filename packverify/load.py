@@ -7,8 +7,9 @@ that, by a second parse with the standard library and an ``object_pairs_hook``.
 Every failure of the fast path is diagnosed by that slow path too, which knows
 line/column, the duplicate key, the offending number, and where it is.
 
-Limits (docs/format.md §Parsing): ``MAX_DEPTH`` levels of nesting; integers within
-±(2**53−1) (I-JSON, RFC 7493), so every number survives any JSON implementation.
+Limits (docs/format.md §Parsing): at most ``MAX_DEPTH`` levels of nesting; every
+number within the range of an IEEE double (I-JSON, RFC 7493: a number means its
+double); integers beyond 2**53 in counted fields are the schema's ``maximum``.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def _parse_int(text: str) -> Any:
         if digits > 4000:
             return _Bad("parse.number-out-of-range", f"an integer of {digits} digits")
         value = int(text)
-        if abs(value) > SAFE_INT:
+        if _lossy(value):
             return _Bad("parse.number-out-of-range", text)
         return value
     return int(text)
@@ -257,9 +258,14 @@ def _scan(document: Any, *, slow: bool = False) -> _Scan:
                 scan.needs_prepare = True
             elif kind is int:
                 if value > SAFE_INT or value < -SAFE_INT:
-                    problems.append(Finding("parse.number-out-of-range", path + (key,),
-                                            "an integer outside ±(2**53−1) is not interoperable (I-JSON, RFC 7493)",
-                                            expected=f"|n| <= {SAFE_INT}", actual=str(value)))
+                    if _lossy(value):
+                        problems.append(Finding("parse.number-out-of-range", path + (key,),
+                                                "an integer beyond the range of an IEEE double has no value in "
+                                                "other JSON implementations (I-JSON, RFC 7493)",
+                                                expected="|n| < 1.8e308",
+                                                actual=str(value)))
+                    else:
+                        scan.needs_prepare = True
             elif kind is _Bad:
                 message = ("NaN and Infinity are not JSON" if value.code == "parse.non-finite-number"
                            else "a number that no IEEE double holds exactly or at all")
@@ -268,6 +274,18 @@ def _scan(document: Any, *, slow: bool = False) -> _Scan:
                 problems.append(Finding("parse.lone-surrogate", path + (key,),
                                         "the string holds an unpaired UTF-16 surrogate escape; it is not Unicode text"))
     return scan
+
+
+def _lossy(value: int) -> bool:
+    """True when ``value`` is beyond any IEEE double (I-JSON: a number means its double).
+
+    Integers beyond 2**53 that a double can approximate are the schema's business:
+    every counted field has ``maximum: 2**53 − 1``."""
+    try:
+        float(value)
+    except OverflowError:
+        return True
+    return False
 
 
 def _has_surrogate(text: str) -> bool:

@@ -8,7 +8,8 @@ that every reported pointer exists.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 Path = tuple  # tuple[str | int, ...]
 

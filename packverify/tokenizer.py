@@ -19,8 +19,8 @@ import gzip
 import hashlib
 import importlib.resources
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Sequence
 
 import tiktoken
 import tiktoken_ext.openai_public as _openai_public

@@ -3,11 +3,13 @@ something was verified and found wrong, 2 the command could not do its job."""
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import io
 import os
 import sys
-from typing import IO, Sequence
+from collections.abc import Sequence
+from typing import IO
 
 import click
 
@@ -67,7 +69,6 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
     from packverify.engine import UsageError, check
     from packverify.environment import section
     from packverify.report import REPORTERS
-    from packverify.runlog import RunLog
 
     out: IO[str] = ctx.obj["stdout"]
     err: IO[str] = ctx.obj["stderr"]
@@ -75,7 +76,8 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
     jobs = jobs or (os.cpu_count() or 1)
     try:
         report = check(list(packs), repo=repo, only=_split(only) or None, skip=_split(skip), strict=strict,
-                       jobs=jobs, max_bytes=max_bytes, environment=section(), debug=debug)
+                       jobs=jobs, max_bytes=max_bytes, environment=section(), debug=debug,
+                       exclude=[] if no_run_log else [run_log])
     except UsageError as exc:
         err.write(f"packverify check: error: {exc}\n")
         _finish(log, ExitCode.ERROR, err, error=str(exc))
@@ -136,15 +138,14 @@ def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     try:
-        result = cli.main(args=argv, prog_name="packverify", standalone_mode=False,
-                          obj={"stdout": stdout, "stderr": stderr, "argv": argv})
-    except click.exceptions.NoArgsIsHelp as exc:  # pragma: no cover - click version dependent
-        stdout.write(exc.ctx.get_help() + "\n") if exc.ctx else None
-        return ExitCode.ERROR
+        # click writes --help/--version itself; send that to the injected streams too.
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            result = cli.main(args=argv, prog_name="packverify", standalone_mode=False,
+                              obj={"stdout": stdout, "stderr": stderr, "argv": argv})
     except click.UsageError as exc:
-        stderr.write(exc.format_message() + "\n" if not exc.ctx else
-                     f"{exc.ctx.get_usage()}\nTry 'packverify {exc.ctx.info_name} --help' for help.\n\n"
-                     f"Error: {exc.format_message()}\n")
+        if exc.ctx is not None:
+            stderr.write(f"{exc.ctx.get_usage()}\nTry '{exc.ctx.command_path} --help' for help.\n\n")
+        stderr.write(f"Error: {exc.format_message()}\n")
         return ExitCode.ERROR
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)

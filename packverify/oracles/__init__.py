@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from types import MappingProxyType, ModuleType
 
-from packverify.oracles import (budget, determinism, integrity, overlap, parse, schema, security, source, stats,
-                                tokens)
+from packverify.oracles import budget, determinism, integrity, overlap, parse, schema, security, source, stats, tokens
 
 
 def _build(modules: tuple[ModuleType, ...]) -> MappingProxyType:

@@ -13,7 +13,7 @@ is the ``tokens`` oracle's job (which also reports a real overflow).
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, Code

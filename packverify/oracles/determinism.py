@@ -13,7 +13,7 @@ Leaves alone: whether two builds are equal (``packverify repro``) and timestamps
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from packverify.canonical import CHUNK_ID_SCHEME, SERIALIZATION, canonical_chunk_id, jcs_bytes
 from packverify.model import Finding, Severity

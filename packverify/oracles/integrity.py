@@ -13,7 +13,7 @@ Skipped when there is nothing to verify (no content, no digest, no spans).
 from __future__ import annotations
 
 import hashlib
-from typing import Iterator
+from collections.abc import Iterator
 
 from packverify.canonical import manifest_digest
 from packverify.model import Finding

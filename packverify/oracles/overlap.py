@@ -13,7 +13,7 @@ Leaves alone: whether those lines are the file's (``source``) and the chunk orde
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from packverify.canonical import count_lines
 from packverify.model import Finding

@@ -10,7 +10,7 @@ document's shape (``schema``) and meaning (the other oracles).
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from packverify.oracles._base import ERROR, Code
 
@@ -31,8 +31,8 @@ CODES = {
     "parse.non-finite-number": Code("NaN or Infinity", ERROR, "Not JSON; Python's json module writes them unless told not to.",
                                     '{"utilization": NaN}'),
     "parse.number-out-of-range": Code("Number out of range", ERROR,
-                                      "Integers beyond ±(2**53−1) lose precision in JavaScript and other IEEE-double parsers (I-JSON, RFC 7493).",
-                                      '{"tokens": 18446744073709551615}'),
+                                      "A number beyond the range of an IEEE double has no value in most JSON implementations (I-JSON, RFC 7493); 100,000-digit integers also stall naive parsers.",
+                                      "1e400, or an integer of 100,000 digits"),
     "parse.lone-surrogate": Code("Lone surrogate", ERROR,
                                  "A \\ud800-style escape without its pair is not Unicode text; it cannot be hashed or tokenized as UTF-8.",
                                  '{"content": "\\ud800"}'),

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
-from typing import Iterator
 
 import jsonschema_rs
 

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, Code
@@ -102,8 +102,21 @@ def secret_file_reason(path: str) -> str | None:
 def _detectors() -> list[tuple[tuple[str, ...], object]]:
     """(lower-case keywords, detect-secrets detector) pairs; a detector's matches
     always contain one of its keywords (ASCII case-insensitively)."""
-    from detect_secrets.plugins import (aws, azure_storage_key, github_token, gitlab_token, mailchimp, npm,
-                                        openai, private_key, pypi_token, sendgrid, slack, square_oauth, stripe)
+    from detect_secrets.plugins import (
+        aws,
+        azure_storage_key,
+        github_token,
+        gitlab_token,
+        mailchimp,
+        npm,
+        openai,
+        private_key,
+        pypi_token,
+        sendgrid,
+        slack,
+        square_oauth,
+        stripe,
+    )
 
     return [
         (("akia", "asia", "abia", "acca", "a3t", "aws"), aws.AWSKeyDetector()),

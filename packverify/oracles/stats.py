@@ -10,7 +10,7 @@ the chunks' ``language``), and the distribution never counts more files than
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, Code

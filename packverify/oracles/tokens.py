@@ -11,7 +11,7 @@ claims add up among themselves (``budget``).
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from packverify import tokenizer as _tokenizer
 from packverify.model import Finding

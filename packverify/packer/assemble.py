@@ -10,13 +10,20 @@ packs here, so "valid" means one thing everywhere.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from packverify import __version__
 from packverify import tokenizer as _tokenizer
-from packverify.canonical import (CHUNK_ID_SCHEME, SERIALIZATION, ZERO_COMMIT, canonical_chunk_id, jcs_bytes,
-                                  manifest_digest)
+from packverify.canonical import (
+    CHUNK_ID_SCHEME,
+    SERIALIZATION,
+    ZERO_COMMIT,
+    canonical_chunk_id,
+    jcs_bytes,
+    manifest_digest,
+)
 
 TOKENIZER_VERSIONS = {"cl100k": "cl100k_base", "o200k": "o200k_base", "gpt2": "gpt2"}
 EPOCH = "1970-01-01T00:00:00Z"

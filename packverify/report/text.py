@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from packverify.model import Report, Severity, Status, UNSET
+from packverify.model import UNSET, Report, Severity, Status
 
 PER_CODE = 20
 _STATUS_STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.SKIPPED: "yellow"}
@@ -45,7 +45,7 @@ def render(report: Report, stream: IO[str], *, color: bool | None = None) -> Non
             shown[finding.code] += 1
             style = "red" if finding.severity is Severity.ERROR else "yellow"
             line = (f"  [{style}]{finding.severity.value}[/] [bold]{finding.code}[/] "
-                    f"[cyan]{escape(finding.pointer or '/')}[/]  {escape(finding.message)}")
+                    f"[cyan]{escape(finding.pointer or '(root)')}[/]  {escape(finding.message)}")
             extra = []
             if finding.expected is not UNSET and finding.expected is not None:
                 extra.append(f"expected {finding.expected!r}")

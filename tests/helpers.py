@@ -1,0 +1,78 @@
+"""Helpers for building packs and checking them through the real engine."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import packverify
+from packverify.canonical import jcs_bytes
+from packverify.context import Context
+from packverify.load import parse_bytes
+from packverify.packer.assemble import Selection, assemble, serialize
+
+A_PY = "".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(15))  # 30 lines
+B_PY = "import os\n\n\nclass Büro:\n    \"\"\"Ünïcode — naïve café.\"\"\"\n    pass\n\n\nprint('<|endoftext|>')\nx = 1"  # 10 lines, no final \n
+README = "# Demo\n\nSee src/.\n"
+
+
+def base_selections() -> list[Selection]:
+    a_lines = A_PY.splitlines(keepends=True)
+    return [
+        Selection("README.md", 1, 3, README, language="markdown"),
+        Selection("src/a.py", 1, 15, "".join(a_lines[:15]), language="python"),
+        Selection("src/a.py", 16, 30, "".join(a_lines[15:]), language="python"),
+        Selection("src/b.py", 1, 10, B_PY, language="python"),
+    ]
+
+
+def valid_doc(**kwargs: Any) -> dict:
+    """A small pack that passes every oracle (budget filled exactly)."""
+    selections = kwargs.pop("selections", None) or base_selections()
+    probe = assemble(selections, target_budget=1000, tokenizer=kwargs.get("tokenizer", "cl100k"))
+    actual = probe["budget_info"]["actual_tokens"]
+    kwargs.setdefault("target_budget", max(1000, actual))
+    kwargs.setdefault("total_tokens", actual)  # everything available was selected: no underflow
+    kwargs.setdefault("total_files", 12)
+    kwargs.setdefault("total_chunks", 40)
+    kwargs.setdefault("language_distribution", {"markdown": 1, "python": 2})
+    return assemble(selections, **kwargs)
+
+
+def check_doc(doc: Any, *, raw: bytes | None = None, strict: bool = False, only=None, skip=None,
+              repo=None, context: Context | None = None) -> packverify.PackReport:
+    """Serialise ``doc`` canonically (or use ``raw``) and check it in-process."""
+    data = raw if raw is not None else jcs_bytes(doc)
+    loaded = parse_bytes(data, path="pack.json")
+    ctx = context or Context()
+    ctx.strict = strict
+    ctx.repo = Path(repo) if repo is not None else None
+    oracles = packverify.engine.select_oracles(only, skip)
+    return packverify.check_loaded(loaded, ctx, oracles)
+
+
+def codes(report: packverify.PackReport) -> set[str]:
+    return {f.code for f in report.findings}
+
+
+def pairs(report: packverify.PackReport) -> set[tuple[str, str]]:
+    return {(f.code, f.pointer) for f in report.findings}
+
+
+def mutated(mutate: Callable[[dict], Any], **kwargs: Any) -> dict:
+    doc = copy.deepcopy(valid_doc(**kwargs))
+    mutate(doc)
+    return doc
+
+
+def write(tmp_path: Path, name: str, doc: Any = None, *, raw: bytes | None = None) -> Path:
+    path = tmp_path / name
+    path.write_bytes(raw if raw is not None else serialize(doc))
+    return path
+
+
+def pretty(doc: Any) -> bytes:
+    return json.dumps(doc, indent=2, ensure_ascii=False).encode()

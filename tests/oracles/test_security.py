@@ -1,0 +1,81 @@
+"""security: fires on real secrets and unsafe paths, stays quiet on look-alikes, never echoes a secret."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import check_doc, codes, mutated
+
+from packverify.model import Report, Verdict
+from packverify.oracles.security import path_problems, secret_file_reason
+from packverify.packer.assemble import Selection
+from packverify.report.json_report import dumps
+
+NOT_SECRET_FILES = ["monkey_patch.py", "src/keys.py", "keyboard.c", "secret_santa.md", ".env.example",
+                    ".env.sample", "config/.env.template", "home/.ssh/id_rsa.pub", "docs/api-key-rotation.md",
+                    "environment.py", "keystore_test.go", "pem/readme.md"]
+
+
+@pytest.mark.parametrize("path", NOT_SECRET_FILES)
+def test_names_that_merely_look_secret_are_not_secret_files(path):
+    assert secret_file_reason(path) is None
+
+
+@pytest.mark.parametrize("path", ["a.py", "src/ü/naïve.py", "a b/c-d_e.f", ".github/workflows/ci.yml", "x..y/z",
+                                  "..foo", "foo.."])
+def test_safe_paths_have_no_problems(path):
+    assert path_problems(path) == []
+
+
+LOOK_ALIKES = [
+    "digest = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'\n",
+    "password = os.environ['DB_PASSWORD']\n",
+    "AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE'\n",  # AWS's documented example key
+    "key = 'AKIAQWERTYUIOPASDFGHJ'  # pragma: allowlist secret\n",
+    "-----BEGIN PUBLIC KEY-----\n",
+    "See https://docs.example.com/aws/keys for how to rotate.\n",
+    "token = get_token('ghp_')\n",
+]
+
+
+@pytest.mark.parametrize("line", LOOK_ALIKES)
+def test_look_alikes_are_not_secrets(line):
+    doc = mutated(lambda d: None, selections=[Selection("src/x.py", 1, 1, line)])
+    assert "security.secret" not in codes(check_doc(doc))
+
+
+def test_a_secret_is_never_echoed_in_any_report():
+    secret = "AKIA" + "QWERTYUIOPASDFGH"
+    doc = mutated(lambda d: None, selections=[Selection("src/x.py", 1, 2, f"a = 1\nk = '{secret}'\n")])
+    pack = check_doc(doc)
+    [finding] = [f for f in pack.findings if f.code == "security.secret"]
+    assert "src/x.py:2" in finding.message and "AWS" in finding.message
+    report = Report((pack,), Verdict.FAIL)
+    text = dumps(report)
+    assert secret not in text
+    # The content itself is in the pack, not in the report.
+    assert secret not in json.dumps([f.to_json() for f in pack.findings])
+
+
+def test_secret_line_numbers_point_into_the_file():
+    body = "".join(f"line {i}\n" for i in range(1, 10)) + "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+    doc = mutated(lambda d: None, selections=[Selection("k/deploy.txt", 41, 50, body)])
+    [finding] = [f for f in check_doc(doc).findings if f.code == "security.secret"]
+    assert "k/deploy.txt:50" in finding.message
+
+
+def test_secrets_in_many_chunks_and_batches_are_all_found(monkeypatch):
+    from packverify.oracles import security
+
+    monkeypatch.setattr(security, "_BATCH_CHARS", 64)  # force many batches
+    selections = [Selection(f"f{i:02}.txt", 1, 2, f"x{i}\nghp_{'Ab1' * 12}\n") for i in range(30)]
+    doc = mutated(lambda d: None, selections=selections)
+    found = [f for f in check_doc(doc).findings if f.code == "security.secret"]
+    assert sorted(f.pointer for f in found) == sorted(f"/chunks/{i}/content" for i in range(30))
+
+
+def test_unsafe_path_reported_once_per_file_not_per_chunk():
+    doc = mutated(lambda d: [c.update(file_path="/abs/a.py") for c in d["chunks"][1:3]])
+    found = [f for f in check_doc(doc).findings if f.code == "security.absolute-path"]
+    assert len(found) == 1

@@ -1,0 +1,96 @@
+"""source: compares chunk content with the repository at the pack's commit."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from helpers import check_doc, pairs
+
+from packverify.canonical import ZERO_COMMIT
+from packverify.packer.assemble import Selection, assemble
+
+FILES = {"src/a.py": "def a():\n    return 1\n\n\ndef b():\n    return 2\n", "README.md": "# R\n\nno final newline"}
+
+
+def _git(repo, *args):
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = tmp_path / "repo"
+    for path, text in FILES.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    _git(root.parent, "init", "-q", str(root))
+    _git(root, "add", "-A")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init")
+    return root
+
+
+def _pack(commit, **changes):
+    selections = [Selection("README.md", 1, 3, FILES["README.md"]),
+                  Selection("src/a.py", 1, 2, "def a():\n    return 1\n"),
+                  Selection("src/a.py", 5, 6, "def b():\n    return 2\n")]
+    doc = assemble(selections, target_budget=1000, commit=commit, total_tokens=None)
+    doc["statistics"]["total_tokens"] = doc["budget_info"]["actual_tokens"]
+    return doc
+
+
+def test_pack_of_the_commit_passes(repo):
+    report = check_doc(_pack(_git(repo, "rev-parse", "HEAD")), repo=repo, strict=True)
+    assert report.oracles["source"].status.value == "pass", [f.to_json() for f in report.findings]
+
+
+def test_commit_is_read_not_the_working_tree(repo):
+    commit = _git(repo, "rev-parse", "HEAD")
+    (repo / "src/a.py").write_text("def a():\n    return 9\n")
+    assert check_doc(_pack(commit), repo=repo).oracles["source"].status.value == "pass"
+    # A zero commit means: compare with the working tree, which now differs.
+    report = check_doc(_pack(ZERO_COMMIT), repo=repo)
+    assert ("source.content-mismatch", "/chunks/1/content") in pairs(report)
+    assert ("source.line-range", "/chunks/2/end_line") in pairs(report)
+
+
+def test_edited_content_is_a_mismatch_with_the_line(repo):
+    doc = _pack(_git(repo, "rev-parse", "HEAD"))
+    doc["chunks"][2]["content"] = "def b():\n    return 3\n"
+    report = check_doc(doc, repo=repo)
+    [finding] = [f for f in report.findings if f.code == "source.content-mismatch"]
+    assert finding.pointer == "/chunks/2/content" and "first at line 6" in finding.message
+    assert finding.expected == "    return 2" and finding.actual == "    return 3"
+
+
+def test_missing_file_and_unknown_commit(repo):
+    doc = _pack(_git(repo, "rev-parse", "HEAD"))
+    doc["chunks"][1]["file_path"] = "src/gone.py"
+    assert ("source.file-missing", "/chunks/1/file_path") in pairs(check_doc(doc, repo=repo))
+    report = check_doc(_pack("1" * 40), repo=repo)
+    assert ("source.commit-not-found", "/metadata/repo_info/commit") in pairs(report)
+
+
+def test_non_git_directory_compares_the_working_tree_with_a_warning(tmp_path):
+    for path, text in FILES.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    report = check_doc(_pack("2" * 40), repo=tmp_path)
+    assert {f.code for f in report.findings} == {"source.working-tree"}
+    assert report.verdict.value == "pass"
+    assert check_doc(_pack(ZERO_COMMIT), repo=tmp_path).findings == ()
+
+
+def test_paths_outside_the_repository_are_never_read(tmp_path):
+    (tmp_path / "secret.txt").write_text("# R\n\nno final newline")
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    doc = _pack(ZERO_COMMIT)
+    doc["chunks"][0]["file_path"] = "../secret.txt"
+    report = check_doc(doc, repo=inner)
+    assert ("source.file-missing", "/chunks/0/file_path") in pairs(report)
+
+
+def test_skipped_without_repo():
+    report = check_doc(_pack(ZERO_COMMIT))
+    assert report.oracles["source"].status.value == "skipped"
+    assert report.oracles["source"].reason == "no --repo given"

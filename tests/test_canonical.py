@@ -1,0 +1,67 @@
+"""Canonical forms: our RFC 8785 serialisation equals the reference implementation."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import rfc8785
+from hypothesis import given
+from hypothesis import strategies as st
+
+from packverify.canonical import canonical_chunk_id, count_lines, jcs_bytes, jcs_number, manifest_digest
+from packverify.load import parse_bytes
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+safe_ints = st.integers(min_value=-(2**53 - 1), max_value=2**53 - 1)
+json_values = st.recursive(
+    st.none() | st.booleans() | safe_ints | finite | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=25,
+)
+
+
+@given(finite)
+def test_numbers_format_like_ecmascript(value):
+    assert jcs_number(value) == rfc8785.dumps(value)
+
+
+@given(json_values)
+def test_serialisation_equals_the_reference(value):
+    assert jcs_bytes(value) == rfc8785.dumps(value)
+
+
+@given(json_values)
+def test_canonical_bytes_round_trip_and_are_idempotent(value):
+    once = jcs_bytes(value)
+    again = jcs_bytes(json.loads(once))
+    assert once == again
+    if isinstance(value, dict):
+        loaded = parse_bytes(once)
+        assert loaded.findings == [] and loaded.canonical is True
+
+
+def test_known_vectors():
+    assert jcs_number(1.0) == b"1" and jcs_number(1e21) == b"1e+21" and jcs_number(1e-7) == b"1e-7"
+    assert jcs_number(-0.0) == b"0" and jcs_number(0.000001) == b"0.000001" and jcs_number(2**60 * 1.0) == b"1152921504606847000"
+    assert jcs_bytes({"\U0001f600": 1, "\ue000": 2, "a": "\u001f\x7f"}) == '{"a":"\\u001f\x7f","\U0001f600":1,"\ue000":2}'.encode()
+    assert math.isclose(float(jcs_number(5e-324)), 5e-324)
+
+
+def test_chunk_id_and_manifest_are_stable_values():
+    # Pinned: changing either definition breaks every pack that declares packverify-v1.
+    import hashlib
+
+    assert canonical_chunk_id("src/a.py", 1, 10) == "b1e0a00acad52eab"
+    assert canonical_chunk_id("src/a.py", 1, 10) == hashlib.sha256(b'["src/a.py",1,10]').hexdigest()[:16]
+    assert manifest_digest("cl100k", []) == hashlib.sha256(b'{"chunks":[],"tokenizer":"cl100k"}').hexdigest()
+    assert canonical_chunk_id("a", 1, 2) != canonical_chunk_id("a", 12, 2)
+    assert manifest_digest("cl100k", []) == manifest_digest("cl100k", [])
+    rows = [("b", "b.py", 1, 2, 3, "0" * 64), ("a", "a.py", 1, 2, 3, "1" * 64)]
+    assert manifest_digest("cl100k", rows) == manifest_digest("cl100k", rows[::-1])
+    assert manifest_digest("cl100k", rows) != manifest_digest("o200k", rows)
+
+
+def test_line_counting_rule():
+    assert [count_lines(t) for t in ("", "a", "a\n", "a\nb", "a\nb\n", "\n", "\n\n", "a\r\nb\r\n", "a\rb")] == \
+        [0, 1, 1, 2, 2, 1, 2, 2, 1]
