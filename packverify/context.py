@@ -11,6 +11,7 @@ import tiktoken
 from packverify import tokenizer as _tokenizer
 
 DEFAULT_UNDERFLOW = 0.005
+DEFAULT_MAX_FINDINGS = 10_000
 
 
 @dataclass
@@ -25,4 +26,5 @@ class Context:
     jobs: int = 1
     strict: bool = False
     default_underflow: float = DEFAULT_UNDERFLOW
+    max_findings: int = DEFAULT_MAX_FINDINGS  # per oracle per pack; 0 = no limit
     encoding: Callable[[str], tiktoken.Encoding] = field(default=_tokenizer.get_encoding)

@@ -8,8 +8,8 @@ packverify bug reported cleanly, never a traceback (``debug=True`` keeps it).
 
 from __future__ import annotations
 
-import dataclasses
 import os
+import time
 import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -69,8 +69,10 @@ def expand_paths(paths: Sequence[str], *, exclude: Iterable[str] = ()) -> list[s
     return out
 
 
-def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *, debug: bool = False) -> PackReport:
-    """Run the chosen oracles over one loaded pack."""
+def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *, debug: bool = False,
+                 timings: dict[str, float] | None = None) -> PackReport:
+    """Run the chosen oracles over one loaded pack. ``timings``, when given, receives
+    each oracle's wall time in seconds (the benchmark reads it)."""
     pack = PackView(loaded)
     parsed = loaded.document is not None and not loaded.findings
     results: dict[str, OracleResult] = {}
@@ -84,35 +86,51 @@ def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *
             results[name] = OracleResult(name, Status.SKIPPED, reason="the file did not parse (see parse findings)")
             continue
         requires = getattr(module, "requires", None)
+        started = time.perf_counter()
         try:
             reason = requires(pack, ctx) if requires else None
             if reason is not None:
                 results[name] = OracleResult(name, Status.SKIPPED, reason=reason)
                 continue
-            found = [_stamp(name, module.CODES, f) for f in module.check(pack, ctx)]
+            found, truncated = _collect(name, module, pack, ctx)
         except Exception as exc:  # an oracle bug must not take the report down
             internal += 1
             detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
             found = [Finding(f"{name}.{INTERNAL_ERROR}", (), f"packverify bug in the {name} oracle: {detail}",
                              severity=Severity.ERROR, oracle=name)]
+            truncated = False
         found.sort(key=_SORT)
         failing = any(_counts(f, ctx.strict) for f in found)
-        results[name] = OracleResult(name, Status.FAIL if failing else Status.PASS, tuple(found))
+        note = (f"stopped after {ctx.max_findings} findings (--max-findings); more are not listed"
+                if truncated else None)
+        results[name] = OracleResult(name, Status.FAIL if failing else Status.PASS, tuple(found), note)
+        if timings is not None:
+            timings[name] = time.perf_counter() - started
         every.extend(found)
     every.sort(key=_SORT)
     verdict = Verdict.FAIL if any(r.status is Status.FAIL for r in results.values()) else Verdict.PASS
-    return PackReport(loaded.path, loaded.sha256, verdict, results, tuple(every), len(loaded.raw), internal)
+    return PackReport(loaded.path, loaded.sha256, verdict, results, tuple(every), loaded.size, internal)
 
 
 def _counts(finding: Finding, strict: bool) -> bool:
     return finding.severity is Severity.ERROR or strict
 
 
-def _stamp(oracle: str, codes: dict, finding: Finding) -> Finding:
-    info = codes.get(finding.code)
-    if info is None:
-        raise RuntimeError(f"oracle {oracle!r} yielded undeclared code {finding.code!r}")
-    return dataclasses.replace(finding, oracle=oracle, severity=finding.severity or info.severity)
+def _collect(name: str, module, pack: PackView, ctx: Context) -> tuple[list[Finding], bool]:
+    """The oracle's findings, stamped, up to ``ctx.max_findings`` (the generator is
+    not drained past the cap). Returns (findings, truncated)."""
+    codes = module.CODES
+    limit = ctx.max_findings or None
+    found: list[Finding] = []
+    for finding in module.check(pack, ctx):
+        if limit is not None and len(found) >= limit:
+            return found, True
+        info = codes.get(finding.code)
+        if info is None:
+            raise RuntimeError(f"oracle {name!r} yielded undeclared code {finding.code!r}")
+        found.append(Finding(finding.code, finding.path, finding.message, finding.expected, finding.actual,
+                             finding.severity or info.severity, name))
+    return found, False
 
 
 def check(
@@ -124,6 +142,7 @@ def check(
     strict: bool = False,
     jobs: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_findings: int | None = None,
     environment: dict | None = None,
     context: Context | None = None,
     debug: bool = False,
@@ -141,12 +160,15 @@ def check(
     ctx.repo = Path(repo) if repo is not None else ctx.repo
     ctx.strict = strict
     ctx.jobs = max(1, jobs)
+    if max_findings is not None:
+        ctx.max_findings = max_findings
     reports = []
     for path in expand_paths(list(paths), exclude=exclude):
         try:
             loaded = read_pack(path, max_bytes=max_bytes)
         except LoadError as exc:
             raise UsageError(str(exc)) from exc
+        loaded.release_raw()  # canonical bytes are not needed again: peak memory −1× the file
         reports.append(check_loaded(loaded, ctx, oracles, debug=debug))
         del loaded
     verdict = Verdict.FAIL if any(r.verdict is Verdict.FAIL for r in reports) else Verdict.PASS

@@ -48,6 +48,16 @@ class Loaded:
     findings: list[Finding] = field(default_factory=list)
     canonical: bool | None = None
     plain: bool = False  # no floats, no big ints, no non-BMP keys: orjson sort == JCS
+    size: int = -1
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            self.size = len(self.raw)
+
+    def release_raw(self) -> None:
+        """Drop the bytes once nothing needs them (they are already known canonical)."""
+        if self.canonical:
+            self.raw = b""
 
 
 def read_pack(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:

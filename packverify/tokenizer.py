@@ -41,6 +41,32 @@ class TokenizerUnavailable(Exception):
 
 _cache: dict[str, tiktoken.Encoding] = {}
 _lock = threading.Lock()
+_arenas_limited = False
+
+
+def _limit_malloc_arenas() -> None:
+    """One glibc malloc arena for the process, set once before counting threads start.
+
+    Each new thread otherwise gets a fresh arena whose pages fault in on first use:
+    recounting a 155 MB pack on 2 threads took 12.6 s cold vs 8.3 s warm with
+    per-thread arenas, and 8.0 s cold / 6.7 s warm with one arena (measured on the
+    benchmark's 100k-chunk pack). No effect off glibc; failures are ignored.
+    """
+    global _arenas_limited
+    if _arenas_limited:
+        return
+    _arenas_limited = True
+    try:
+        import ctypes
+        import ctypes.util
+        import sys
+
+        if not sys.platform.startswith("linux"):
+            return
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, 1)  # M_ARENA_MAX
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def vocabulary_bytes(name: str) -> bytes:
@@ -99,6 +125,7 @@ def count_many(encoding: tiktoken.Encoding, texts: Sequence[str], *, jobs: int =
     """Token counts for many texts, on ``jobs`` threads, in input order."""
     if jobs <= 1 or len(texts) < 2:
         return [count(encoding, t) for t in texts]
+    _limit_malloc_arenas()
     # Contiguous slices of roughly equal size in characters, several per thread so a
     # slow slice does not leave a core idle at the end.
     total = sum(map(len, texts)) or 1

@@ -53,14 +53,16 @@ def cli() -> None:
               help="Threads for token recounting; 0 = one per CPU.  [default: 0]")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=512 * 1024 * 1024, show_default=True,
               help="Refuse pack files larger than this.")
+@click.option("--max-findings", type=click.IntRange(min=0), default=10_000, show_default=True,
+              help="List at most this many findings per oracle per pack (0 = all); the oracle still fails.")
 @click.option("--run-log", type=click.Path(dir_okay=False), default=os.path.join("artifacts", "check.run.json"),
               show_default=True, help="Where to write the JSON run log.")
 @click.option("--no-run-log", is_flag=True, help="Write no run log.")
 @click.option("--color/--no-color", default=None, help="Colour in text output (default: only on a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
 @click.pass_context
-def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, run_log, no_run_log, color,
-                  debug) -> int:
+def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, max_findings, run_log,
+                  no_run_log, color, debug) -> int:
     """Verify PACK files (or every *.json under a directory) against the schema and all oracles.
 
     Oracles: parse, schema, budget, tokens, integrity, overlap, determinism, stats,
@@ -76,7 +78,7 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
     jobs = jobs or (os.cpu_count() or 1)
     try:
         report = check(list(packs), repo=repo, only=_split(only) or None, skip=_split(skip), strict=strict,
-                       jobs=jobs, max_bytes=max_bytes, environment=section(), debug=debug,
+                       jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
                        exclude=[] if no_run_log else [run_log])
     except UsageError as exc:
         err.write(f"packverify check: error: {exc}\n")
@@ -130,6 +132,17 @@ def schema_command(ctx) -> int:
 
     ctx.obj["stdout"].write(schema_text())
     return ExitCode.OK
+
+
+def _register() -> None:
+    # Each further command lives in its own module (packverify/cli/<name>_cmd.py).
+    from packverify.cli import doctor_cmd, pack_cmd, repro_cmd
+
+    for module in (pack_cmd, repro_cmd, doctor_cmd):
+        cli.add_command(module.command)
+
+
+_register()
 
 
 def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:

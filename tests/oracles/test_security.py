@@ -79,3 +79,11 @@ def test_unsafe_path_reported_once_per_file_not_per_chunk():
     doc = mutated(lambda d: [c.update(file_path="/abs/a.py") for c in d["chunks"][1:3]])
     found = [f for f in check_doc(doc).findings if f.code == "security.absolute-path"]
     assert len(found) == 1
+
+
+def test_offsets_survive_text_whose_lowercase_changes_length():
+    # 'İ'.lower() is two characters: candidate lines must still be cut at the right place.
+    text = "İİİİ\n" * 50 + "slack = 'xoxb-1234567890-abcdefghij'\n"
+    doc = mutated(lambda d: None, selections=[Selection("t.txt", 1, 51, text)])
+    [finding] = [f for f in check_doc(doc).findings if f.code == "security.secret"]
+    assert "t.txt:51" in finding.message and "Slack" in finding.message
