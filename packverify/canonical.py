@@ -114,6 +114,45 @@ def jcs_bytes(document: Any, *, prepared: bool = False) -> bytes:
     return orjson.dumps(node, option=orjson.OPT_SORT_KEYS)
 
 
+_BATCH = 512
+
+
+def _pieces(node: Any):
+    """The RFC 8785 bytes of a prepared node, in pieces: large arrays element-batch by
+    element-batch, so comparing a 100 MB pack never holds a second 100 MB copy."""
+    kind = type(node)
+    if kind is dict and not isinstance(node, orjson.Fragment):
+        keys = sorted(node, key=_utf16_key) if _needs_utf16_order(node) else sorted(node)
+        yield b"{"
+        for i, key in enumerate(keys):
+            yield (b"," if i else b"") + orjson.dumps(key) + b":"
+            yield from _pieces(node[key])
+        yield b"}"
+    elif kind is list and len(node) > _BATCH:
+        yield b"["
+        for start in range(0, len(node), _BATCH):
+            part = orjson.dumps(node[start:start + _BATCH], option=orjson.OPT_SORT_KEYS)[1:-1]
+            yield (b"," if start else b"") + part
+        yield b"]"
+    else:
+        yield orjson.dumps(node, option=orjson.OPT_SORT_KEYS)
+
+
+def first_difference(document: Any, raw: bytes, *, prepared: bool = False) -> int | None:
+    """Offset of the first byte where ``raw`` differs from the RFC 8785 serialisation
+    of ``document`` (the shorter length when one is a prefix of the other), or ``None``
+    when they are equal. Streams: memory beyond ``raw`` and the document is one batch."""
+    view = memoryview(raw)
+    offset = 0
+    for piece in _pieces(document if prepared else _prepare(document)):
+        end = offset + len(piece)
+        if view[offset:end] != piece:
+            limit = min(len(piece), max(len(raw) - offset, 0))
+            return offset + next((i for i in range(limit) if view[offset + i] != piece[i]), limit)
+        offset = end
+    return None if offset == len(raw) else offset
+
+
 def chunk_order_key(file_path: str, start_line: int, end_line: int, chunk_id: str) -> tuple:
     """Canonical chunk order: by path (code point), then start line, end line, id."""
     return (file_path, start_line, end_line, chunk_id)

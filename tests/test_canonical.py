@@ -65,3 +65,20 @@ def test_chunk_id_and_manifest_are_stable_values():
 def test_line_counting_rule():
     assert [count_lines(t) for t in ("", "a", "a\n", "a\nb", "a\nb\n", "\n", "\n\n", "a\r\nb\r\n", "a\rb")] == \
         [0, 1, 1, 2, 2, 1, 2, 2, 1]
+
+
+@given(json_values, st.integers(min_value=0, max_value=10_000), st.binary(max_size=3))
+def test_streamed_comparison_finds_the_first_difference(value, position, junk):
+    from packverify import canonical
+
+    canonical._BATCH, saved = 2, canonical._BATCH  # force the batched path on small arrays
+    try:
+        good = jcs_bytes(value)
+        assert canonical.first_difference(value, good) is None
+        cut = position % (len(good) + 1)
+        bad = good[:cut] + junk + good[cut:]
+        expected = next((i for i in range(min(len(bad), len(good))) if bad[i] != good[i]), min(len(bad), len(good)))
+        if bad != good:
+            assert canonical.first_difference(value, bad) == expected
+    finally:
+        canonical._BATCH = saved

@@ -1,11 +1,101 @@
-"""`packverify pack` (placeholder: being written)."""
+"""``packverify pack REPO --budget N``: the reference packer on the command line."""
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
+
+from packverify.cli.main import ExitCode, _finish, _open_log
 
 
 @click.command("pack")
-def command() -> int:
-    """Not implemented yet."""
-    raise click.ClickException("packverify pack is not implemented yet")
+@click.argument("repo", type=click.Path(file_okay=False))
+@click.option("--budget", type=int, required=True, help="Token budget of the pack (at least 1000).")
+@click.option("--tokenizer", type=click.Choice(["cl100k", "o200k"]), default="cl100k", show_default=True)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the pack here (default: stdout).")
+@click.option("--worktree", is_flag=True, help="Pack the working tree, not the HEAD commit of a git repository.")
+@click.option("--max-file-bytes", type=click.IntRange(min=1), default=1 << 20, show_default=True,
+              help="Leave out files larger than this.")
+@click.option("--repo-name", help="repo_info.path to record (default: the directory's name).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Threads for token counting; 0 = one per CPU.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--run-log", type=click.Path(dir_okay=False), default=os.path.join("artifacts", "pack.run.json"),
+              show_default=True, help="Where to write the JSON run log.")
+@click.option("--no-run-log", is_flag=True, help="Write no run log.")
+@click.pass_context
+def command(ctx, repo, budget, tokenizer, out, worktree, max_file_bytes, repo_name, jobs, quiet, run_log,
+            no_run_log) -> int:
+    """Pack REPO into a token-budgeted pack that passes every oracle of `packverify check`.
+
+    Files of the HEAD commit (or the working tree with --worktree, or any directory);
+    .gitignore honoured; binary, oversized, vendored, generated and secret files left out.
+    Chunks are cut at blank lines before top-level code, ranked (README, manifests and
+    entry points, docs, source, tests), and selected to fill the budget (>= 99.5% when
+    there is more content than budget) without exceeding it. Output is canonical
+    (RFC 8785) and byte-identical across runs and machines.
+    """
+    from packverify.packer.build import PackError, build_pack
+    from packverify.packer.discover import DiscoveryError
+
+    stdout, stderr = ctx.obj["stdout"], ctx.obj["stderr"]
+    log = _open_log(None if no_run_log else run_log, "pack", ctx.obj["argv"], stderr)
+    jobs = jobs or (os.cpu_count() or 1)
+    show = not quiet and hasattr(stderr, "isatty") and stderr.isatty()
+    try:
+        if show:
+            result = _with_progress(build_pack, stderr, repo, budget=budget, tokenizer=tokenizer, worktree=worktree,
+                                    max_file_bytes=max_file_bytes, jobs=jobs, repo_name=repo_name)
+        else:
+            result = build_pack(repo, budget=budget, tokenizer=tokenizer, worktree=worktree,
+                                max_file_bytes=max_file_bytes, jobs=jobs, repo_name=repo_name)
+    except (PackError, DiscoveryError) as exc:
+        stderr.write(f"packverify pack: error: {exc}\n")
+        _finish(log, ExitCode.ERROR, stderr, error=str(exc))
+        return ExitCode.ERROR
+    try:
+        if out:
+            with open(out, "wb") as handle:
+                handle.write(result.data)
+        else:
+            buffer = getattr(stdout, "buffer", None)
+            if buffer is not None:
+                buffer.write(result.data)
+                buffer.flush()
+            else:
+                stdout.write(result.data.decode("utf-8"))
+    except OSError as exc:
+        stderr.write(f"packverify pack: error: cannot write {out or 'stdout'}: {exc.strerror or exc}\n")
+        _finish(log, ExitCode.ERROR, stderr, error=f"cannot write {out}")
+        return ExitCode.ERROR
+    budget_info = result.document["budget_info"]
+    summary = {
+        "files": len(result.discovery.files), "skipped": len(result.discovery.skipped),
+        "chunks": result.total_chunks, "selected": result.selected, "split": result.split,
+        "actual_tokens": budget_info["actual_tokens"], "target_budget": budget_info["target_budget"],
+        "total_tokens": result.document["statistics"]["total_tokens"], "commit": result.discovery.commit,
+    }
+    if not quiet:
+        stderr.write(f"packed {result.selected} of {result.total_chunks} chunks from {summary['files']} files: "
+                     f"{budget_info['actual_tokens']}/{budget} tokens ({budget_info['utilization']:.2%}); "
+                     f"{summary['skipped']} path(s) left out\n")
+    _finish(log, ExitCode.OK, stderr, summary=summary,
+            skipped=[{"path": p, "reason": r} for p, r in sorted(result.discovery.skipped.items())])
+    return ExitCode.OK
+
+
+def _with_progress(build, stream, repo, **kwargs):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=Console(file=stream if stream is not sys.stdout else sys.stderr), transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=max(total, 1))
+            bar.update(tasks[phase], completed=done, total=max(total, 1))
+
+        return build(repo, progress=progress, **kwargs)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from packverify.canonical import CHUNK_ID_SCHEME, SERIALIZATION, canonical_chunk_id, jcs_bytes
+from packverify.canonical import CHUNK_ID_SCHEME, SERIALIZATION, canonical_chunk_id, first_difference
 from packverify.model import Finding, Severity
 from packverify.oracles._base import ERROR, WARNING, Code
 from packverify.view import as_str
@@ -76,29 +76,13 @@ def _bytes(pack) -> Iterator[Finding]:
     loaded = pack.loaded
     if loaded.canonical:
         return
-    canonical = jcs_bytes(pack.doc, prepared=loaded.plain)
-    if canonical == loaded.raw:
+    offset = first_difference(pack.doc, loaded.raw, prepared=loaded.plain)
+    if offset is None:
         return
-    raw = loaded.raw
-    limit = min(len(raw), len(canonical))
-    offset = next((i for i in range(limit) if raw[i] != canonical[i]), limit) if limit < 4096 else _first_difference(raw, canonical)
     declared = as_str(pack.get("metadata", "serialization")) == SERIALIZATION
     yield Finding("determinism.non-canonical-bytes", (),
                   f"the file is not the RFC 8785 serialisation of its content; first difference at byte {offset}"
                   + ("" if declared else " (the pack does not declare metadata.serialization 'rfc8785': warning)"),
-                  expected=f"{len(canonical)} bytes, sha256 of JCS", actual=f"{len(raw)} bytes",
+                  expected="the RFC 8785 serialisation", actual=f"differs at byte {offset}",
                   severity=Severity.ERROR if declared else Severity.WARNING)
 
-
-def _first_difference(a: bytes, b: bytes) -> int:
-    """Offset of the first differing byte, by bisection on slices (C-speed compares)."""
-    lo, hi = 0, min(len(a), len(b))
-    if a[:hi] == b[:hi]:
-        return hi
-    while hi - lo > 64:
-        mid = (lo + hi) // 2
-        if a[lo:mid] == b[lo:mid]:
-            lo = mid
-        else:
-            hi = mid
-    return next(i for i in range(lo, hi) if a[i] != b[i])

@@ -172,37 +172,51 @@ def _secrets(pack) -> Iterator[Finding]:
         yield from _scan_batch(batch)
 
 
+def _scan_text(text: str) -> Iterator[tuple[int, int, object, str]]:
+    """(line start, line end, detector, secret) for every credential in ``text``,
+    in order of position; allowlisted lines and example keys left out."""
+    candidates: dict[tuple[int, int], set[int]] = {}  # (line start, line end) → detector indexes
+    detectors = _detectors()
+    for number, (prefilter, _) in enumerate(detectors):
+        position = 0
+        while True:
+            match = prefilter.search(text, position)
+            if match is None:
+                break
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            line_end = text.find("\n", match.end())
+            line_end = len(text) if line_end == -1 else line_end
+            candidates.setdefault((line_start, line_end), set()).add(number)
+            position = line_end
+    for line_start, line_end in sorted(candidates):
+        line = text[line_start:line_end]
+        for number in sorted(candidates[(line_start, line_end)]):
+            detector = detectors[number][1]
+            for secret in detector.analyze_string(line):
+                if not _allowlisted(line, secret):
+                    yield line_start, line_end, detector, secret
+
+
+def find_secrets(text: str) -> list[tuple[int, str]]:
+    """(1-based line, kind) of every credential in ``text`` — what the reference packer
+    uses to leave a file out, so its packs pass this oracle."""
+    return [(text.count("\n", 0, start) + 1, detector.secret_type) for start, _, detector, _ in _scan_text(text)]
+
+
 def _scan_batch(batch: list) -> Iterator[Finding]:
     joined = "\n".join(c.content for c in batch)
     starts, offset = [], 0
     for c in batch:
         starts.append(offset)
         offset += len(c.content) + 1
-    candidates: dict[tuple[int, int], set[int]] = {}  # (line start, line end) → detector indexes
-    detectors = _detectors()
-    for number, (prefilter, _) in enumerate(detectors):
-        position = 0
-        while True:
-            match = prefilter.search(joined, position)
-            if match is None:
-                break
-            line_start = joined.rfind("\n", 0, match.start()) + 1
-            line_end = joined.find("\n", match.end())
-            line_end = len(joined) if line_end == -1 else line_end
-            candidates.setdefault((line_start, line_end), set()).add(number)
-            position = line_end
     reported: set[tuple[int, str]] = set()
-    for (line_start, line_end) in sorted(candidates):
-        line = joined[line_start:line_end]
+    for line_start, _, detector, secret in _scan_text(joined):
         k = bisect.bisect_right(starts, line_start) - 1
         chunk = batch[k]
-        for number in sorted(candidates[(line_start, line_end)]):
-            detector = detectors[number][1]
-            for secret in detector.analyze_string(line):
-                if _allowlisted(line, secret) or (chunk.index, secret) in reported:
-                    continue
-                reported.add((chunk.index, secret))
-                line_in_chunk = joined.count("\n", starts[k], line_start)
-                where = f"{chunk.file_path}:{chunk.start_line + line_in_chunk}" if chunk.start_line else f"line {line_in_chunk + 1} of the chunk"
-                yield Finding("security.secret", chunk.path + ("content",),
-                              f"{detector.secret_type} at {where}", actual=_redact(secret))
+        if (chunk.index, secret) in reported:
+            continue
+        reported.add((chunk.index, secret))
+        line_in_chunk = joined.count("\n", starts[k], line_start)
+        where = f"{chunk.file_path}:{chunk.start_line + line_in_chunk}" if chunk.start_line else f"line {line_in_chunk + 1} of the chunk"
+        yield Finding("security.secret", chunk.path + ("content",),
+                      f"{detector.secret_type} at {where}", actual=_redact(secret))
