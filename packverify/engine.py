@@ -93,7 +93,11 @@ def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *
                 results[name] = OracleResult(name, Status.SKIPPED, reason=reason)
                 continue
             found, truncated = _collect(name, module, pack, ctx)
-        except Exception as exc:  # an oracle bug must not take the report down
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # an oracle bug must not take the report down; BaseException
+            # because a Rust panic inside tiktoken surfaces as pyo3's PanicException
+            # (RECIPES.md), which ``except Exception`` misses.
             internal += 1
             detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
             found = [Finding(f"{name}.{INTERNAL_ERROR}", (), f"packverify bug in the {name} oracle: {detail}",
@@ -106,8 +110,7 @@ def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *
         results[name] = OracleResult(name, Status.FAIL if failing else Status.PASS, tuple(found), note)
         if timings is not None:
             timings[name] = time.perf_counter() - started
-        every.extend(found)
-    every.sort(key=_SORT)
+        every.extend(found)  # oracle rank leads the sort key: concatenation in registry order is sorted
     verdict = Verdict.FAIL if any(r.status is Status.FAIL for r in results.values()) else Verdict.PASS
     return PackReport(loaded.path, loaded.sha256, verdict, results, tuple(every), loaded.size, internal)
 

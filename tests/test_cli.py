@@ -49,6 +49,7 @@ def test_exit_1_on_findings_with_pointer_in_text(bad, tmp_path, monkeypatch):
     (["check", "GOOD", "-j", "-1"], "Invalid value"),
     (["check", "EMPTYDIR"], "no .json files"),
     (["check", "GOOD", "--output", "NODIR/out.json"], "cannot write"),
+    (["check", "GOOD", "--repo", "NODIR"], "does not exist"),
 ])
 def test_exit_2_when_the_command_cannot_do_its_job(argv, needle, good, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

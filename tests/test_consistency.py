@@ -83,3 +83,28 @@ def test_json_reports_are_byte_identical_across_runs(tmp_path):
         outputs.append(json.dumps(report))
     assert outputs[0] == outputs[1]
     assert str(tmp_path) not in outputs[0].replace(str(pack), "")
+
+
+def test_an_oracle_crash_is_an_internal_error_finding_not_a_traceback(monkeypatch, tmp_path):
+    from helpers import check_doc
+
+    from packverify.cli.main import run_captured
+    from packverify.packer.assemble import serialize
+
+    class Panic(BaseException):  # like pyo3's PanicException, not an Exception
+        pass
+
+    def explode(pack, ctx):
+        raise Panic("rust panicked")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(REGISTRY["overlap"], "check", explode)
+    report = check_doc(valid_doc())
+    assert report.internal_errors == 1
+    [finding] = report.oracles["overlap"].findings
+    assert finding.code == "overlap.internal-error" and "rust panicked" in finding.message
+    assert report.oracles["budget"].status.value == "pass"  # the others still ran
+    pack = tmp_path / "p.json"
+    pack.write_bytes(serialize(valid_doc()))
+    code, out, err = run_captured(["check", str(pack), "--no-run-log"])
+    assert code == 2 and "internal error" in err and "Traceback" not in out + err

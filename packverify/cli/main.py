@@ -45,7 +45,8 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Report format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
-@click.option("--repo", type=click.Path(file_okay=False), help="Repository to compare chunk content with (source oracle).")
+@click.option("--repo", type=click.Path(exists=True, file_okay=False),
+              help="Repository to compare chunk content with (source oracle).")
 @click.option("--strict", is_flag=True, help="Warnings fail the verdict too.")
 @click.option("--only", multiple=True, metavar="ORACLES", help="Run only these oracles (comma-separated).")
 @click.option("--skip", multiple=True, metavar="ORACLES", help="Do not run these oracles (comma-separated).")
@@ -136,9 +137,9 @@ def schema_command(ctx) -> int:
 
 def _register() -> None:
     # Each further command lives in its own module (packverify/cli/<name>_cmd.py).
-    from packverify.cli import doctor_cmd, pack_cmd, repro_cmd
+    from packverify.cli import doctor_cmd, fuzz_cmd, meta_cmd, pack_cmd, repro_cmd
 
-    for module in (pack_cmd, repro_cmd, doctor_cmd):
+    for module in (pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd):
         cli.add_command(module.command)
 
 

@@ -11,7 +11,6 @@ Leaves alone: every invariant between fields (the other oracles).
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources

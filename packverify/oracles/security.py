@@ -104,8 +104,21 @@ def secret_file_reason(path: str) -> str | None:
 def _detectors() -> list[tuple[re.Pattern, object]]:
     """(prefilter, detect-secrets detector) pairs. A detector matches only lines its
     prefilter matches: the prefilter is a literal part of every match."""
-    from detect_secrets.plugins import (aws, azure_storage_key, github_token, gitlab_token, mailchimp, npm,
-                                        openai, private_key, pypi_token, sendgrid, slack, square_oauth, stripe)
+    from detect_secrets.plugins import (
+        aws,
+        azure_storage_key,
+        github_token,
+        gitlab_token,
+        mailchimp,
+        npm,
+        openai,
+        private_key,
+        pypi_token,
+        sendgrid,
+        slack,
+        square_oauth,
+        stripe,
+    )
 
     rules = [
         (r"A(?:KIA|SIA|BIA|CCA|3T)", aws.AWSKeyDetector()),

@@ -20,10 +20,10 @@ commit time, else 1970-01-01.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from packverify import tokenizer as _tokenizer
 from packverify.packer.assemble import Selection, assemble, serialize, split_lines
@@ -91,7 +91,7 @@ def score_key(path: str, start_line: int) -> tuple:
 def created_at(commit_time: int | None) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     seconds = int(epoch) if epoch.strip().isdigit() else (commit_time or 0)
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def build_pack(

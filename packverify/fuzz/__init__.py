@@ -1,0 +1,1 @@
+"""packverify.fuzz (being written)."""

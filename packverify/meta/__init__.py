@@ -1,0 +1,1 @@
+"""packverify.meta (being written)."""
