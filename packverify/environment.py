@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import platform
+import re
 import sys
 from functools import lru_cache
 from importlib import resources
@@ -26,7 +27,7 @@ def observed() -> dict[str, Any]:
         "python": {"version": platform.python_version(), "implementation": platform.python_implementation(),
                    "executable": sys.executable},
         "platform": {"system": platform.system(), "release": platform.release(), "machine": platform.machine()},
-        "packages": {name.lower(): version for name, version in packages},
+        "packages": {re.sub(r"[-_.]+", "-", name).lower(): version for name, version in packages},  # PEP 503 names
     }
 
 
