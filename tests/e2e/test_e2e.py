@@ -1,0 +1,104 @@
+"""End to end, as a user: a clean virtual environment built from the lock, then the
+command line in subprocesses — doctor, pack (this repository and a generated one),
+check --strict --repo, repro, meta, fuzz — every exit code, report and run log checked.
+
+One test, steps in order: the environment is built once (≈1 min with a warm pip cache).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(cmd, *, cwd, env=None, timeout=600, expect=0):
+    done = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == expect, f"{cmd}\nexit {done.returncode}\nstdout:\n{done.stdout[-3000:]}\nstderr:\n{done.stderr[-3000:]}"
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def _runlog(path: Path) -> dict:
+    log = json.loads(path.read_text())
+    assert list(log)[0] == "environment", "the environment section comes first"
+    assert log["environment"]["observed"]["python"]["version"].startswith("3.11")
+    assert log["environment"]["expected"] is not None
+    return log
+
+
+@pytest.fixture(scope="module")
+def clean_env(tmp_path_factory):
+    """A new venv with exactly the lock installed (hashes required), then packverify (not editable)."""
+    home = tmp_path_factory.mktemp("e2e-venv")
+    venv.EnvBuilder(with_pip=True).create(home)
+    python = home / "bin" / "python"
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    _run([*pip, "--require-hashes", "--no-deps", "-r", ROOT / "requirements.lock"], cwd=home, timeout=1200)
+    source = tmp_path_factory.mktemp("e2e-src") / "packverify"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", "artifacts", "mutants", "bench", ".git",
+                                                                  "__pycache__", "*.egg-info", ".hypothesis"))
+    _run([*pip, "--no-deps", "--no-build-isolation", source], cwd=home, timeout=600)
+    _run([python, "-m", "pip", "check"], cwd=home)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env["PATH"] = f"{home / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    return home / "bin" / "packverify", env
+
+
+def test_end_to_end_from_a_clean_environment(clean_env, tmp_path):
+    packverify, env = clean_env
+    work = tmp_path / "work"
+    work.mkdir()
+
+    # doctor: the environment is what the manifest says
+    done = _run([packverify, "doctor", "--format", "json"], cwd=work, env=env)
+    assert json.loads(done.stdout)["verdict"] == "pass"
+    _runlog(work / "artifacts" / "doctor.run.json")
+
+    # pack this repository (its committed HEAD) and verify strictly against it
+    repo = ROOT if (ROOT / ".git").exists() else None
+    if repo is not None:
+        _run([packverify, "pack", repo, "--budget", "8000", "-o", "self.json"], cwd=work, env=env)
+        log = _runlog(work / "artifacts" / "pack.run.json")
+        assert log["exit_code"] == 0 and log["summary"]["actual_tokens"] <= 8000
+        done = _run([packverify, "check", "self.json", "--strict", "--repo", repo, "--format", "json"], cwd=work, env=env)
+        report = json.loads(done.stdout)
+        assert report["verdict"] == "pass"
+        assert {n: o["status"] for n, o in report["packs"][0]["oracles"].items()} == {
+            n: "pass" for n in report["packs"][0]["oracles"]}
+        first = (work / "self.json").read_bytes()
+        _run([packverify, "pack", repo, "--budget", "8000", "-o", "again.json", "-q"], cwd=work, env=env)
+        assert (work / "again.json").read_bytes() == first, "two packs of the same input differ"
+
+    # a generated repository, packed from the working tree
+    gen = tmp_path / "generated"
+    for i in range(40):
+        target = gen / f"pkg{i % 4}" / f"module_{i}.py"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("".join(f"def f{i}_{j}(x):\n    return x * {j}  # ü\n\n\n" for j in range(30)))
+    (gen / "README.md").write_text("# generated\n")
+    _run([packverify, "pack", gen, "--budget", "4000", "-o", "gen.json"], cwd=work, env=env)
+    done = _run([packverify, "check", "gen.json", "--strict", "--repo", gen, "--format", "sarif", "-o", "gen.sarif"],
+                cwd=work, env=env)
+    sarif = json.loads((work / "gen.sarif").read_text())
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] == []
+    check_log = _runlog(work / "artifacts" / "check.run.json")
+    assert check_log["verdict"] == "pass" and check_log["exit_code"] == 0
+    pack = json.loads((work / "gen.json").read_text())
+    assert pack["budget_info"]["actual_tokens"] >= 0.995 * 4000
+
+    # a broken pack: exit 1 with the finding; a missing one: exit 2
+    pack["chunks"][0]["tokens"] += 1
+    (work / "bad.json").write_text(json.dumps(pack))
+    done = _run([packverify, "check", "bad.json", "--format", "json"], cwd=work, env=env, expect=1)
+    codes = {f["code"] for f in json.loads(done.stdout)["packs"][0]["findings"]}
+    assert {"tokens.mismatch", "budget.sum-mismatch"} <= codes
+    _run([packverify, "check", "missing.json"], cwd=work, env=env, expect=2)
