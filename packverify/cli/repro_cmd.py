@@ -1,11 +1,84 @@
-"""`packverify repro` (placeholder: being written)."""
+"""`packverify repro`: is a packer's output reproducible? (CONTRACT.md §3)
+
+Parses options, writes the run log (environment first), calls
+:func:`packverify.repro.reproduce`, renders, and returns 0 (reproducible), 1 (the
+outputs differ) or 2 (the job could not be done). The work itself — copies,
+variations, comparison, attribution — lives in ``packverify/repro/``.
+"""
 
 from __future__ import annotations
 
+import os
+import traceback
+
 import click
 
+_EPILOG = """\b
+Placeholders in COMMAND: {repo} (the fresh copy), {out} (the file to compare),
+{budget}, {tokenizer}. A single quoted argument is split like a shell would.
+\b
+Examples:
+  packverify repro -- packverify pack {repo} --budget {budget} -o {out}
+  packverify repro --runs 3 --vary -time,-cpus -- 'mypacker {repo} --out {out}'
+\b
+Exit codes: 0 reproducible; 1 the outputs differ; 2 could not do the job (bad
+arguments, command not found, the command failed or wrote no {out}).
+"""
 
-@click.command("repro")
-def command() -> int:
-    """Not implemented yet."""
-    raise click.ClickException("packverify repro is not implemented yet")
+
+@click.command("repro", epilog=_EPILOG, context_settings={"allow_interspersed_args": False})
+@click.argument("command_args", nargs=-1, type=click.UNPROCESSED, metavar="-- COMMAND ...")
+@click.option("--repo", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Repository to copy for every run.")
+@click.option("--runs", type=click.IntRange(min=2, max=50), default=2, show_default=True,
+              help="Number of varied runs (a control run is added).")
+@click.option("--vary", multiple=True, metavar="LIST",
+              help="Variations to apply, comma-separated; '-name' leaves one out. Default: all the machine supports: "
+                   "path, cwd, order, home, locale, tz, umask, time, hashseed, cpus, env.")
+@click.option("--exclude", multiple=True, metavar="PATTERN",
+              help="Do not copy matching paths (repeatable; like .gitignore: 'node_modules' at any depth, "
+                   "'build/*.o' from the root).")
+@click.option("--isolate", is_flag=True, help="No network (a new network namespace) and a clean environment.")
+@click.option("--budget", type=click.IntRange(min=0), default=8000, show_default=True, help="Value of {budget}.")
+@click.option("--tokenizer", default="cl100k", show_default=True, help="Value of {tokenizer}.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
+              help="Seconds one run may take.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="Report format.")
+@click.option("--output", "output_dir", type=click.Path(file_okay=False), default="artifacts", show_default=True,
+              help="Directory for the run log (repro.run.json) and the kept outputs (repro/).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
+@click.pass_context
+def command(ctx, command_args, repo, runs, vary, exclude, isolate, budget, tokenizer, timeout, fmt, output_dir,
+            debug) -> int:
+    """Run a packer COMMAND several times in fresh, differently-set-up copies of the
+    repository and check that its output ({out}) is byte-for-byte the same.
+
+    When it is not, report where the outputs differ (first byte; every JSON pointer)
+    and which variation causes it, found by re-running with one variation at a time.
+    """
+    # Imported here: main.py imports this module while it is being set up.
+    from packverify.cli.main import ExitCode, _finish, _open_log, _split
+    from packverify.repro import RENDERERS, ReproError, reproduce
+
+    out = ctx.obj["stdout"]
+    err = ctx.obj["stderr"]
+    log = _open_log(os.path.join(output_dir, "repro.run.json"), "repro", ctx.obj["argv"], err)
+    try:
+        report = reproduce(list(command_args), repo=repo, runs=runs, vary=_split(vary) or None, isolate=isolate,
+                           budget=budget, tokenizer=tokenizer, timeout=timeout, artifacts=output_dir,
+                           exclude=exclude)
+    except ReproError as exc:
+        err.write(f"packverify repro: error: {exc}\n")
+        _finish(log, ExitCode.ERROR, err, error=str(exc), runs=[r.to_dict() for r in exc.runs])
+        return ExitCode.ERROR
+    except Exception as exc:  # a packverify bug: say so plainly, never a traceback unless asked
+        if debug:
+            err.write(traceback.format_exc())
+        err.write(f"packverify repro: internal error (a packverify bug): {type(exc).__name__}: {exc}\n")
+        _finish(log, ExitCode.ERROR, err, error=f"internal error: {type(exc).__name__}: {exc}")
+        return ExitCode.ERROR
+    RENDERERS[fmt](report, out)
+    code = ExitCode.OK if report.passed else ExitCode.FINDINGS
+    _finish(log, code, err, verdict=report.verdict, causes=list(report.causes), report=report.to_dict())
+    return code

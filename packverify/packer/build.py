@@ -154,7 +154,7 @@ def build_pack(
         selections, target_budget=budget, tokenizer=tokenizer, repo_path=name, commit=discovery.commit,
         created_at=created_at(discovery.commit_time), total_files=len(discovery.files),
         total_chunks=len(pieces) + split, total_tokens=max(sum(counts), budget - remaining),
-        language_distribution=per_language, ignored_files=len(discovery.skipped),
+        language_distribution=per_language, ignored_files=discovery.skipped_files,
         token_counts=[tokens for *_, tokens in chosen],
     )
     return PackResult(document, serialize(document), discovery, len(pieces) + split, len(chosen), split)

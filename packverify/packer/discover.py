@@ -45,7 +45,13 @@ class Discovery:
     files: list[SourceFile]
     commit: str
     commit_time: int | None
-    skipped: dict[str, str] = field(default_factory=dict)  # path → reason
+    skipped: dict[str, str] = field(default_factory=dict)  # path → reason; directories end in "/"
+
+    @property
+    def skipped_files(self) -> int:
+        """Files left out (pruned directories are listed in ``skipped`` but not counted:
+        whether ``artifacts/`` exists must not change a pack)."""
+        return sum(1 for path in self.skipped if not path.endswith("/"))
 
 
 class DiscoveryError(Exception):
@@ -130,48 +136,74 @@ def _from_tree(repo: Path, max_file_bytes: int) -> Discovery:
 
     discovery = Discovery([], ZERO_COMMIT, None)
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []  # (directory prefix, spec)
-    found: list[tuple[str, Path]] = []
-    for root, dirs, files in os.walk(repo, followlinks=False):
-        rel_root = os.path.relpath(root, repo).replace(os.sep, "/")
-        prefix = "" if rel_root == "." else rel_root + "/"
-        ignore_file = Path(root) / ".gitignore"
-        if ignore_file.is_file():
+    found: list[tuple[str, bytes]] = []
+    # Walk with bytes and decode names as UTF-8 ourselves: str paths would be decoded
+    # with the locale's encoding (under en_US.ISO-8859-1 'über' became 'Ã¼ber').
+    top = os.fsencode(repo)
+    for root, dirs, files in os.walk(top, followlinks=False):
+        rel_root = os.path.relpath(root, top)
+        try:
+            prefix = "" if rel_root == b"." else rel_root.decode("utf-8").replace(os.sep, "/") + "/"
+        except UnicodeDecodeError:  # unreachable: such directories are pruned below
+            dirs[:] = []
+            continue
+        ignore_file = os.path.join(root, b".gitignore")
+        if os.path.isfile(ignore_file):
             try:
-                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+                with open(ignore_file, "rb") as handle:
+                    lines = handle.read().decode("utf-8", "replace").splitlines()
                 specs.append((prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
             except OSError:
                 pass
         kept = []
-        for name in sorted(dirs):
-            rel = prefix + name
-            if name in VENDORED_DIRS or _ignored(specs, rel + "/"):
+        for raw_name in sorted(dirs):
+            name = _utf8(raw_name)
+            rel = prefix + (name if name is not None else os.fsdecode(raw_name))
+            if name is None:
+                discovery.skipped[rel + "/"] = "directory name is not UTF-8"
+            elif name in VENDORED_DIRS or _ignored(specs, rel + "/"):
                 discovery.skipped[rel + "/"] = "vendored or generated directory" if name in VENDORED_DIRS else "ignored (.gitignore)"
-            elif os.path.islink(os.path.join(root, name)):
+            elif os.path.islink(os.path.join(root, raw_name)):
                 discovery.skipped[rel] = "symbolic link"
             else:
-                kept.append(name)
+                kept.append(raw_name)
         dirs[:] = kept
-        for name in files:
+        for raw_name in files:
+            name = _utf8(raw_name)
+            if name is None:
+                discovery.skipped[prefix + os.fsdecode(raw_name)] = "file name is not UTF-8"
+                continue
             rel = prefix + name
             if _ignored(specs, rel):
                 discovery.skipped[rel] = "ignored (.gitignore)"
-            elif os.path.islink(os.path.join(root, name)):
+            elif os.path.islink(os.path.join(root, raw_name)):
                 discovery.skipped[rel] = "symbolic link"
             else:
-                found.append((rel, Path(root) / name))
+                found.append((rel, os.path.join(root, raw_name)))
     for rel, full in sorted(found):
         reason = _path_reason(rel)
         if reason is not None:
             discovery.skipped[rel] = reason
             continue
         try:
-            size = full.stat().st_size
-            data: bytes | int = size if size > max_file_bytes else full.read_bytes()
+            size = os.stat(full).st_size
+            if size > max_file_bytes:
+                data: bytes | int = size
+            else:
+                with open(full, "rb") as handle:
+                    data = handle.read()
         except OSError as exc:
             discovery.skipped[rel] = f"unreadable: {exc.strerror or exc}"
             continue
         _admit(discovery, rel, data, max_file_bytes)
     return discovery
+
+
+def _utf8(name: bytes) -> str | None:
+    try:
+        return name.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _ignored(specs, rel: str) -> bool:
@@ -185,6 +217,10 @@ def _ignored(specs, rel: str) -> bool:
 
 
 def _path_reason(path: str) -> str | None:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # git hands us bytes; we decoded them with surrogateescape
+        return "file name is not UTF-8"
     parts = path.split("/")
     if any(part in VENDORED_DIRS for part in parts[:-1]):
         return "vendored or generated directory"

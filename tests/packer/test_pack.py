@@ -80,7 +80,7 @@ def test_skips_what_must_not_be_packed(repo):
     assert skipped[".env"].startswith("secret file") and "AWS" in skipped["config/keys.py"]
     assert skipped["package-lock.json"] == "generated file"
     assert any(p.startswith("node_modules") for p in skipped)
-    assert result.document["statistics"]["ignored_files"] == len(skipped)
+    assert result.document["statistics"]["ignored_files"] == sum(1 for p in skipped if not p.endswith("/"))
 
 
 def test_ranking_puts_readme_and_entry_points_first():
@@ -171,3 +171,27 @@ def test_pack_to_stdout_as_a_subprocess(repo, tmp_path):
     assert done.stderr == b""
     report = packverify.parse_bytes(done.stdout)
     assert report.canonical is True
+
+
+def test_locale_and_working_directory_do_not_change_a_pack(tmp_path):
+    """Non-UTF-8 locales once garbled file names; an artifacts/ dir once changed ignored_files."""
+    import sys
+
+    root = make_repo(tmp_path / "r", git=False, extra={"docs/über.md": "# Über\n"})
+    outputs = []
+    for locale, cwd in (("C.UTF-8", tmp_path), ("en_US.ISO-8859-1", root)):
+        env = {**os.environ, "LC_ALL": locale, "LANG": locale, "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}
+        done = subprocess.run([sys.executable, "-m", "packverify", "pack", str(root), "--budget", "5000", "-q"],
+                              capture_output=True, cwd=cwd, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert any(c["file_path"] == "docs/über.md" for c in json.loads(outputs[0])["chunks"])
+
+
+def test_file_names_that_are_not_utf8_are_skipped(tmp_path):
+    root = make_repo(tmp_path / "r", git=False)
+    (root / "src").joinpath(os.fsdecode(b"bad\xff.py")).write_text("x = 1\n")
+    result = build_pack(root, budget=100_000)
+    assert any(reason == "file name is not UTF-8" for reason in result.discovery.skipped.values())
+    assert check_doc(None, raw=result.data, strict=True, repo=root).findings == ()

@@ -1,0 +1,2 @@
+"""Exits 0 without writing OUT."""
+print("packed nothing")
