@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from packverify.canonical import first_difference
-from packverify.model import Finding
+from packverify.model import Finding, json_type
 
 MAX_DEPTH = 128
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -117,9 +117,10 @@ def parse_bytes(raw: bytes, *, path: str = "<bytes>") -> Loaded:
 
 def _top_level(loaded: Loaded) -> Loaded:
     if not isinstance(loaded.document, dict):
-        kind = _json_type(loaded.document)
+        kind = json_type(loaded.document)
+        described = kind if kind == "null" else ("an " if kind[0] in "aeiou" else "a ") + kind
         loaded.findings.append(Finding(
-            "parse.not-an-object", (), f"the top level is {kind}; a pack is a JSON object",
+            "parse.not-an-object", (), f"the top level is {described}; a pack is a JSON object",
             expected="object", actual=kind))
         loaded.document = None
     return loaded
@@ -305,16 +306,3 @@ def _has_surrogate(text: str) -> bool:
         return True
     return False
 
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"

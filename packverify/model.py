@@ -133,6 +133,23 @@ class Report:
         }
 
 
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a parsed JSON value (``true`` is a boolean, not an integer)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
 def finding_sort_key(oracle_rank: dict[str, int]):
     """Total order for findings: oracle (registry order), location, code, message."""
 

@@ -17,7 +17,7 @@ from importlib import resources
 
 import jsonschema_rs
 
-from packverify.model import Finding
+from packverify.model import Finding, json_type
 from packverify.oracles._base import ERROR, Code, short
 
 NAME = "schema"
@@ -99,22 +99,6 @@ def _schema_value(schema_path) -> object:
     return node
 
 
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
 def check(pack, ctx) -> Iterator[Finding]:
     for prefix, error in _errors(pack.doc):
         kind = type(error.kind).__name__
@@ -133,10 +117,10 @@ def check(pack, ctx) -> Iterator[Finding]:
             continue
         expected = _schema_value(keyword)
         if code == "schema.type":
-            actual = _json_type(instance)
-            message = f"{_json_type(instance)} where {expected} is required"
+            actual = json_type(instance)
+            message = f"{json_type(instance)} where {expected} is required"
         elif code == "schema.enum":
-            actual = instance if not isinstance(instance, (dict, list)) else _json_type(instance)
+            actual = instance if not isinstance(instance, (dict, list)) else json_type(instance)
             message = f"{short(instance, 60)} is not one of {expected}"
         elif code == "schema.format":
             actual = short(instance, 200) if isinstance(instance, str) else instance
