@@ -2,7 +2,8 @@
 
 Profiles (choose with HYPOTHESIS_PROFILE=... or --hypothesis-profile=...):
 ``ci`` (default: derandomized, no database, fast), ``dev`` (random, local database),
-``mutmut`` (few examples, derandomized), ``nightly`` (many examples, for dedicated runners).
+``mutmut`` (few examples, derandomized), ``nightly`` (many examples, for dedicated runners),
+``shared`` (example database in PACKVERIFY_HYPOTHESIS_DB, shared between machines).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 
 from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True, max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -18,4 +20,11 @@ settings.register_profile("mutmut", derandomize=True, database=None, max_example
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("nightly", max_examples=5000, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
+# shared: the example database in a directory shared between runs or machines (a CI cache, a network mount):
+# PACKVERIFY_HYPOTHESIS_DB, default .hypothesis/shared. Failures found anywhere replay everywhere; HypoFuzz
+# reads and writes the same database (docs/properties.md).
+settings.register_profile("shared", max_examples=100, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow],
+                          database=DirectoryBasedExampleDatabase(
+                              os.environ.get("PACKVERIFY_HYPOTHESIS_DB", os.path.join(".hypothesis", "shared"))))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

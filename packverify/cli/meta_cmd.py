@@ -1,11 +1,171 @@
-"""`packverify meta` (placeholder: being written)."""
+"""``packverify meta``: metamorphic relations between runs of a packer (docs/metamorphic.md).
+
+Parses options, runs :func:`packverify.meta.run_meta`, renders the text or JSON
+report (CONTRACT.md §3), writes the run log. Exit codes: 0 every relation held, 1
+a relation failed (its reproducer is under ``artifacts/meta/<relation>/``), 2 the
+packer cannot be run (bad template, command not found, fails on a two-file
+repository) or the options are wrong. hypothesis and the meta package are
+imported only when the command runs, never at CLI start-up.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+
 import click
+
+from packverify.cli.main import ExitCode, _finish, _open_log, _split
+
+RELATION_NAMES = ("M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7")
 
 
 @click.command("meta")
-def command() -> int:
-    """Not implemented yet."""
-    raise click.ClickException("packverify meta is not implemented yet")
+@click.option("--packer", "template", metavar="TEMPLATE", default=None,
+              help="Packer command with {repo} {budget} {tokenizer} {out} (default: the reference packer, "
+                   "'packverify pack {repo} --budget {budget} --tokenizer {tokenizer} -o {out}').")
+@click.option("--repo", type=click.Path(exists=True, file_okay=False),
+              help="Run the relations on (copies of) this repository instead of generated ones.")
+@click.option("--relations", multiple=True, metavar="M1,...", help="Relations to check (default: M0–M7).")
+@click.option("--examples", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Examples per relation.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed: the same seed, the same run.")
+@click.option("--budgets", metavar="LO:HI", default=None,
+              help="Range of the drawn budgets (default: 1000 up to 1.2 x the tree's tokens, at most 8000).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
+@click.option("--artifacts", type=click.Path(file_okay=False), default="artifacts", show_default=True,
+              help="Reproducers go to ARTIFACTS/meta/<relation>/.")
+@click.option("--shrink-runs", type=click.IntRange(min=0), default=150, show_default=True,
+              help="Packer runs to spend shrinking one failure (a count, not seconds: runs are reproducible).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True,
+              help="Seconds one packer run may take.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--run-log", type=click.Path(dir_okay=False), default=os.path.join("artifacts", "meta.run.json"),
+              show_default=True, help="Where to write the JSON run log.")
+@click.option("--no-run-log", is_flag=True, help="Write no run log.")
+@click.pass_context
+def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output, artifacts, shrink_runs, timeout, quiet,
+            run_log, no_run_log) -> int:
+    """Check metamorphic relations between runs of a packer on related inputs.
+
+    \b
+    M0 same input twice => byte-identical packs
+    M1 a non-referenced duplicate file => the other files' selection moves <= 1% of the budget
+    M2 a file renamed => only path-derived fields differ
+    M3 budget x 2 => no selected line is lost
+    M4 cl100k -> o200k, budget x token ratio => selected lines' Jaccard >= 0.8
+    M5 a large vendored folder => pack unchanged but statistics.ignored_files
+    M6 a selected chunk's file removed => no overflow, budget reallocated
+    M7 files created in another order => byte-identical packs
+
+    Every output is also checked with every oracle (--strict, --repo). On a failure
+    the input is shrunk and written with REPRODUCE.md under ARTIFACTS/meta/<relation>/.
+    """
+    stdout, stderr = ctx.obj["stdout"], ctx.obj["stderr"]
+    log = _open_log(None if no_run_log else run_log, "meta", ctx.obj["argv"], stderr)
+
+    def fail(message: str) -> int:
+        stderr.write(f"packverify meta: error: {message}\n")
+        _finish(log, ExitCode.ERROR, stderr, error=message)
+        return ExitCode.ERROR
+
+    names = []
+    for name in _split(relations) or RELATION_NAMES:
+        upper = name.upper()
+        if upper not in RELATION_NAMES:
+            import difflib
+
+            close = difflib.get_close_matches(upper, RELATION_NAMES, n=1)
+            return fail(f"unknown relation {name!r}" + (f" (did you mean {close[0]}?)" if close else "")
+                        + f"; relations: {', '.join(RELATION_NAMES)}")
+        if upper not in names:
+            names.append(upper)
+    budget_range = None
+    if budgets is not None:
+        low, sep, high = budgets.partition(":")
+        if not (sep and low.strip().isdigit() and high.strip().isdigit() and 1000 <= int(low) <= int(high)):
+            return fail(f"--budgets {budgets!r}: expected LO:HI with 1000 <= LO <= HI")
+        budget_range = (int(low), int(high))
+    try:
+        import hypothesis  # noqa: F401  (the search needs it; fail cleanly without)
+    except ImportError:
+        return fail("packverify meta needs hypothesis (pip install 'packverify[dev]' or hypothesis==6.157.0)")
+    from packverify.meta import DEFAULT_TEMPLATE, PackerUnavailable, TemplatePacker, run_meta
+
+    try:
+        packer = TemplatePacker(template or DEFAULT_TEMPLATE, timeout=timeout)
+    except PackerUnavailable as exc:
+        return fail(f"cannot run the packer: {exc}")
+    show = not quiet and hasattr(stderr, "isatty") and stderr.isatty()
+    try:
+        if show:
+            report = _with_progress(run_meta, stderr, packer, relations=names, examples=examples,
+                                    seed=seed, repo=repo, artifacts=artifacts, shrink_runs=shrink_runs,
+                                    budgets=budget_range)
+        else:
+            report = run_meta(packer, relations=names, examples=examples, seed=seed, repo=repo, artifacts=artifacts,
+                              shrink_runs=shrink_runs, budgets=budget_range)
+    except PackerUnavailable as exc:
+        return fail(f"cannot run the packer: {exc}")
+    except OSError as exc:
+        return fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if getattr(exc, "filename", None) else ""))
+    rendered = _json(report) if fmt == "json" else _text(report)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(rendered)
+        except OSError as exc:
+            return fail(f"cannot write {output}: {exc.strerror or exc}")
+    else:
+        stdout.write(rendered)
+    code = ExitCode.FINDINGS if report.verdict == "fail" else ExitCode.OK
+    if any(r.internal for r in report.results):
+        stderr.write("packverify meta: an internal error stopped a relation — a packverify bug; see its message\n")
+        code = ExitCode.ERROR
+    _finish(log, code, stderr, verdict=report.verdict, packer=report.packer, seed=seed, examples=examples,
+            relations={r.name: r.to_json() for r in report.results})
+    return code
+
+
+def _json(report) -> str:
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _text(report) -> str:
+    lines = [f"packverify meta: packer {report.packer}", f"seed {report.seed}, up to {report.examples} example(s) "
+             "per relation; every output checked with check --strict --repo", ""]
+    for r in report.results:
+        status = {"pass": "pass", "fail": "FAIL", "skipped": "skip"}[r.status]
+        lines.append(f"{r.name}  {status:4}  {r.examples:3} example(s)  {r.title}")
+        if r.status != "pass":
+            lines.append(f"    {r.message}")
+        if r.reproducer:
+            lines.append(f"    reproducer: {r.reproducer}  (sh {r.reproducer}/reproduce.sh)")
+    failed = [r.name for r in report.results if r.status == "fail"]
+    lines += ["", f"FAIL: {len(failed)} of {len(report.results)} relation(s) failed: {', '.join(failed)}" if failed
+              else f"PASS: all {len(report.results)} relation(s) held"]
+    return "\n".join(lines) + "\n"
+
+
+def _with_progress(run, stream, packer, **kwargs):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(file=stream if stream is not sys.stdout else sys.stderr)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                  transient=True) as bar:
+        names, examples = kwargs["relations"], kwargs["examples"]
+        tasks = {name: bar.add_task(name, total=examples) for name in names}
+
+        def progress(name: str, event: str) -> None:
+            task = tasks[name]
+            if event == "example":
+                bar.advance(task)
+            elif event == "shrink":
+                bar.update(task, description=f"{name} shrinking a failure")
+            elif event == "done":
+                bar.update(task, completed=examples, description=f"{name} done")
+
+        return run(packer, progress=progress, **kwargs)

@@ -62,11 +62,13 @@ class _GitReader:
         self.process.stdin.write(f"{self.commit}:{path}\n".encode("utf-8", "surrogateescape"))
         self.process.stdin.flush()
         header = self.process.stdout.readline().split()
-        if len(header) != 3 or header[1] != b"blob":
+        if len(header) != 3:  # "<object> missing": no body follows
             return None
         data = self.process.stdout.read(int(header[2]))
         self.process.stdout.read(1)
-        return data
+        # A tree (the path is a directory at that commit) is no file; its body was
+        # consumed above so the next answer stays in step.
+        return data if header[1] == b"blob" else None
 
     def close(self) -> None:
         if self.process.stdin:

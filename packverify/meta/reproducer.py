@@ -1,0 +1,167 @@
+"""Reproducers for failed relations: ``artifacts/meta/<relation>/``.
+
+What a failure leaves (the minimal case found by shrinking)::
+
+    artifacts/meta/M5/
+      REPRODUCE.md        the relation, the message, and the exact commands, step by step
+      reproduce.sh        re-runs the relation on this case: exit 1 reproduced, 0 not, 2 cannot run
+      case.json           relation, seed, budget, git, recorded choices, file kinds, packer template
+      repo/               the base repository tree (a plain directory; git is made by the steps)
+      runs/<label>/       every packer run: its input tree when it differs from repo/ (``repo/``),
+                          the creation order (``order.txt``), the pack it wrote (``pack.json``)
+
+``python -m packverify.meta.reproducer DIR [--packer TEMPLATE]`` (what reproduce.sh
+runs) materialises the case exactly as the search did, re-runs the relation with
+the recorded choices, and prints whether it still fails. Leaves alone: finding the
+case (``search``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from packverify.strategies import GIT_DATE, Repo, materialize
+
+_GIT_STEPS = ("git -C {repo} init -q && git -C {repo} add -A && "
+              f"GIT_AUTHOR_DATE={GIT_DATE} GIT_COMMITTER_DATE={GIT_DATE} "
+              "git -C {repo} -c user.name=packverify -c user.email=packverify@example.invalid "
+              "-c commit.gpgsign=false commit -q --allow-empty -m 'packverify test tree'")
+
+
+def write_reproducer(artifacts: Path, name: str, packer, result, seed: int) -> str:
+    """Write the reproducer of ``result`` (a failed :class:`RelationResult`) and return
+    its directory as given (relative when ``artifacts`` is)."""
+    failure = result.failure
+    target = artifacts / "meta" / name
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    case = failure.case
+    materialize(case.repo, target / "repo")
+    runs = []
+    for record in failure.runs:
+        spec, output = record.spec, record.output
+        run_dir = target / "runs" / record.label
+        run_dir.mkdir(parents=True, exist_ok=True)
+        if spec.repo.digest() != case.repo.digest():
+            materialize(spec.repo, run_dir / "repo")
+        if spec.order is not None:
+            (run_dir / "order.txt").write_text("".join(p + "\n" for p in spec.order), encoding="utf-8")
+        if output.data is not None:
+            (run_dir / "pack.json").write_bytes(output.data)
+        runs.append({"label": record.label, "budget": spec.budget, "tokenizer": spec.tokenizer, "git": spec.git,
+                     "order": list(spec.order) if spec.order is not None else None,
+                     "tree": f"runs/{record.label}/repo" if spec.repo.digest() != case.repo.digest() else "repo",
+                     "exit": output.run.returncode, "problems": output.problems})
+    kinds = {f.path: f.kind for r in failure.runs for f in r.spec.repo} | {f.path: f.kind for f in case.repo}
+    record = {"relation": name, "title": result.title, "message": failure.message, "seed": seed,
+              "budget": case.budget, "git": case.git, "draws": failure.draws, "kinds": kinds,
+              "packer": packer.template, "files": len(case.repo), "runs": runs}
+    (target / "case.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (target / "REPRODUCE.md").write_text(_markdown(record, packer, str(target)), encoding="utf-8")
+    script = target / "reproduce.sh"
+    script.write_text("#!/bin/sh\n# Re-runs the relation on this case: exit 1 reproduced, 0 did not, 2 cannot run.\n"
+                      f'exec "${{PYTHON:-{sys.executable}}}" -m packverify.meta.reproducer "$(dirname "$0")" "$@"\n',
+                      encoding="utf-8")
+    script.chmod(0o755)
+    return str(target)
+
+
+def _markdown(record: dict[str, Any], packer, where: str) -> str:
+    name = record["relation"]
+    lines = [f"# packverify meta: {name} failed", "", f"**{name}**: {record['title']}", "",
+             f"> {record['message']}", "",
+             f"Minimal case (after shrinking): {record['files']} file(s) in `repo/`, budget {record['budget']}, "
+             f"{'a git repository' if record['git'] else 'a plain directory'}; seed {record['seed']}; recorded "
+             f"choices `{json.dumps(record['draws'], ensure_ascii=False)}`.", "",
+             "## Re-run it", "", "```sh", f"sh {where}/reproduce.sh          # exit 1: still fails; 0: fixed",
+             f"sh {where}/reproduce.sh --packer 'mypacker {{repo}} --budget {{budget}} --tokenizer {{tokenizer}} "
+             "-o {out}'", "```", "", "## By hand", "",
+             "Each run packs its own copy of its input tree, in a directory named `repo` (the name never varies):",
+             "", "```sh", f"cd {shlex.quote(where)}", "here=$(pwd); work=$(mktemp -d)"]
+    for run in record["runs"]:
+        label = run["label"]
+        repo = f"$work/{label}/repo"
+        lines.append("")
+        lines.append(f"# {label}: budget {run['budget']}, tokenizer {run['tokenizer']}"
+                     + (", git" if run["git"] else ""))
+        if label.endswith("-again"):
+            repo = f"$work/{label[:-len('-again')]}/repo"
+            lines.append(f"mkdir -p $work/{label}   # the same input directory as before, packed again")
+        elif run["order"]:
+            lines.append(f"mkdir -p {repo}   # the files created in the order of runs/{label}/order.txt")
+            lines.append(f'(cd "$here/{run["tree"]}" && while IFS= read -r f; do mkdir -p "{repo}/$(dirname "$f")"; '
+                         f'cp "$f" "{repo}/$f"; done < "$here/runs/{label}/order.txt")')
+        else:
+            lines.append(f"mkdir -p $work/{label} && cp -R {run['tree']} {repo}")
+        if run["git"] and not label.endswith("-again"):
+            lines.append(_GIT_STEPS.format(repo=repo))
+        argv = packer.argv(repo, run["budget"], run["tokenizer"], f"$work/{label}/out.json")
+        lines.append(" ".join(_quote(a) for a in argv))
+        lines.append(f"{shlex.quote(sys.executable)} -m packverify check $work/{label}/out.json --strict --repo {repo}")
+        status = "no pack" if run["exit"] != 0 else ("; ".join(run["problems"][:2]) or "passes check")
+        lines.append(f"#   → this run: exit {run['exit']}, {status}")
+    if name in ("M0", "M7"):
+        first, second = record["runs"][0]["label"], record["runs"][-1]["label"]
+        lines += ["", f"cmp $work/{first}/out.json $work/{second}/out.json   # {name}: must be identical"]
+    lines += ["```", "", f"What {name} compares, and its threshold, is defined in docs/metamorphic.md. The packs "
+              "this search saw are in `runs/<label>/pack.json`.", ""]
+    return "\n".join(lines)
+
+
+def _quote(arg: str) -> str:
+    """shlex quoting that keeps ``$work`` expandable."""
+    if arg.startswith(("$work/", "$here/")):
+        return '"' + arg.replace('"', '\\"') + '"'
+    return shlex.quote(arg)
+
+
+def replay_directory(path: str | os.PathLike, template: str | None = None) -> tuple[int, str]:
+    """Re-run the relation recorded in a reproducer directory: (exit code, message)."""
+    from packverify.meta.runner import PackerUnavailable, Session, TemplatePacker
+    from packverify.meta.search import Case, load_tree, replay
+
+    root = Path(path)
+    record = json.loads((root / "case.json").read_text(encoding="utf-8"))
+    try:
+        packer = TemplatePacker(template or record["packer"])
+        packer.check_runnable()
+    except PackerUnavailable as exc:
+        return 2, f"cannot run the packer: {exc}"
+    repo = load_tree(root / "repo", record.get("kinds"))
+    case = Case(Repo(tuple(repo)), record["budget"], record["git"])
+    session = Session(packer)
+    try:
+        failure = replay(record["relation"], session, case, record["draws"])
+    except PackerUnavailable as exc:
+        return 2, f"cannot run the packer: {exc}"
+    except Exception as exc:  # a recorded choice no longer applies
+        return 2, f"cannot replay: {type(exc).__name__}: {exc}"
+    finally:
+        session.close()
+    if failure is None:
+        return 0, f"{record['relation']} holds on this case: not reproduced"
+    return 1, f"{record['relation']} still fails: {failure.message}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m packverify.meta.reproducer",
+                                     description="Re-run a failed packverify meta relation from its reproducer.")
+    parser.add_argument("directory")
+    parser.add_argument("--packer", help="another packer template to try on the same case")
+    args = parser.parse_args(argv)
+    code, message = replay_directory(args.directory, args.packer)
+    print(message)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
