@@ -17,7 +17,13 @@ from packverify.load import Loaded
 
 
 def as_int(value: Any) -> int | None:
-    return value if type(value) is int else None
+    """An integer, as JSON Schema means it: ``1000`` and ``1000.0`` (an integral number),
+    never ``true``. Otherwise the schema would pass a field the oracles then skip."""
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    return None
 
 
 def as_str(value: Any) -> str | None:

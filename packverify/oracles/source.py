@@ -62,7 +62,8 @@ class _GitReader:
         self.process.stdin.write(f"{self.commit}:{path}\n".encode("utf-8", "surrogateescape"))
         self.process.stdin.flush()
         header = self.process.stdout.readline().split()
-        if len(header) != 3:  # "<object> missing": no body follows
+        if len(header) != 3 or not header[2].isdigit():
+            # "<object> missing" (the object name may hold spaces): no body follows
             return None
         data = self.process.stdout.read(int(header[2]))
         self.process.stdout.read(1)

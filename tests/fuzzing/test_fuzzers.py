@@ -38,10 +38,6 @@ RANDOM_INPUTS = {"check_raw": 400, "check_structured": 120, "pack": 40}
 # same way are tolerated (as xfail) too. Fixed crashes' reproducers are corpus/*/regress-*.
 KNOWN_OPEN: dict[str, tuple[str, str]] = {
     # regressions/<target>/<name>: (failure signature — a "Type: message" substring, what is wrong)
-    "check_raw/integral-float-skips-budget": (
-        "but the schema oracle passed",
-        "an integral float (\"target_budget\": 1000.0) is an integer to the schema but not to the oracles: "
-        "budget is skipped 'see schema findings' with none, and an overflow passes"),
     "pack/underflow-unsplittable-line": (
         "budget.underflow",
         "a line longer than the budget cannot be packed, yet counts in statistics.total_tokens: the pack underflows"),

@@ -30,7 +30,9 @@ FILES: dict[str, bytes] = {
     "src/long.txt": ("short\n" + LONG + "end\n").encode(),
     "src/latin1.txt": b"caf\xe9\nna\xefve\n",
     "src/dir/inner.py": b"pass\n",
+    "src/edge.txt": b"y" * 200 + b"\n" + b"z" * 201 + b"\n",
 }
+OUTSIDE = b"outside the repository\n"
 GIT_ENV = {"GIT_AUTHOR_NAME": "k", "GIT_AUTHOR_EMAIL": "k@example.invalid", "GIT_COMMITTER_NAME": "k",
            "GIT_COMMITTER_EMAIL": "k@example.invalid", "GIT_AUTHOR_DATE": "2001-02-03T04:05:06Z",
            "GIT_COMMITTER_DATE": "2001-02-03T04:05:06Z", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
@@ -43,7 +45,9 @@ def make_repo(root: Path, *, git: bool) -> str | None:
         path = root.joinpath(*rel.split("/"))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    if not git:
+    if not git:  # a link that leaves the repository, to a file that exists
+        (root.parent / f"{root.name}-outside.txt").write_bytes(OUTSIDE)
+        (root / "escape.txt").symlink_to(f"../{root.name}-outside.txt")
         return None
     env = {**os.environ, **GIT_ENV}
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "fixture"]):
@@ -174,6 +178,10 @@ def cases() -> dict[str, tuple[bytes, dict]]:
     add("budget-near-full-no-allowance", _edit(near_full(0)))
     add("budget-no-total-tokens", _edit(lambda d: (d["statistics"].pop("total_tokens"),
                                                     d["budget_info"].update(target_budget=5000, utilization=0.1))))
+    add("budget-utilization-at-tolerance", _with_chunks([], target_budget=1000, total_tokens=0) | {
+        "budget_info": {"target_budget": 1000, "actual_tokens": 0, "utilization": 1e-9}})
+    add("budget-utilization-over-tolerance", _with_chunks([], target_budget=1000, total_tokens=0) | {
+        "budget_info": {"target_budget": 1000, "actual_tokens": 0, "utilization": 1.5e-9}})
     add("budget-target-missing", _edit(lambda d: d["budget_info"].pop("target_budget")))
     add("budget-actual-missing", _edit(lambda d: d["budget_info"].pop("actual_tokens")))
 
@@ -205,6 +213,8 @@ def cases() -> dict[str, tuple[bytes, dict]]:
     a1, a2, b1 = _chunk("src/a.py", 1, 2), _chunk("src/a.py", 3, 4), _chunk("src/b.py", 1, 1)
     add("determinism-two-inversions", _with_chunks([a2, a1, b1, dict(_chunk("README.md", 1, 1))]))
     add("determinism-tie-broken-by-id", _with_chunks([dict(a1, id="zz"), dict(a1, id="aa")]))
+    add("determinism-missing-id-sorts-first", _with_chunks([dict(a1, id="A"), {k: v for k, v in a1.items()
+                                                                                 if k != "id"}]))
     add("determinism-exact-duplicate-is-in-order", _with_chunks([a1, a1, b1]))
     add("determinism-chunk-without-start-line", _with_chunks([a1, {k: v for k, v in a2.items() if k != "start_line"},
                                                                b1]))
@@ -252,6 +262,9 @@ def cases() -> dict[str, tuple[bytes, dict]]:
     add("integrity-empty-span", _edit(empty_span, body_spans=True))
     add("integrity-span-for-non-object-chunk", _edit(lambda d: d["chunks"].__setitem__(1, "not a chunk"),
                                                      body_spans=True))
+    add("integrity-span-after-non-object-span", _edit(lambda d: (d["body_spans"].__setitem__(0, "x"),
+                                                                  d["body_spans"][2].update(chunk_id="other")),
+                                                       body_spans=True))
     add("integrity-inverted-span", _edit(lambda d: d["body_spans"][1].update(end=d["body_spans"][1]["start"] - 1),
                                          body_spans=True))
 
@@ -264,7 +277,7 @@ def cases() -> dict[str, tuple[bytes, dict]]:
     add("tokens-no-content", _with_chunks(copy.deepcopy(no_content)))
 
     # security ----------------------------------------------------------------------
-    paths = ["src/\x7f.py", "src/\x80.py", "src/\x9f.py", "src/\xa0.py", "\\abs.py", "C:/x.py", "a/../b.py",
+    paths = ["/a//b.py", "/a/", "src/\x7f.py", "src/\x80.py", "src/\x9f.py", "src/\xa0.py", "\\abs.py", "C:/x.py", "a/../b.py",
              "a/./b.py", "a//b.py", "a/b/", ".env", ".env.example", ".env.local", "id_ed25519", ".netrc",
              "home/.aws/credentials", ".aws/credentials", "keys/Deploy.KEY", "id_rsa.pub", "x.p12.pub",
              "certs/site.tar.pfx", "src/a.py"]
@@ -315,6 +328,13 @@ def cases() -> dict[str, tuple[bytes, dict]]:
             _chunk("../outside.py", 1, 1, content="x\n"),
             _chunk("/etc/hostname", 1, 1, content="x\n"),
             _chunk("a\nb.py", 1, 1, content="x\n"),
+            _chunk("a\x00b.py", 1, 1, content="x\n"),
+            _chunk("escape.txt", 1, 1, content=OUTSIDE.decode()),
+            _chunk("README.md", 4, 4, content="x\n"),
+            _chunk("src/a.py", 1, 1, content="wrong\n"),
+            _chunk("src/a.py", 2, 3, content="    return x + 0\ndef f1(x):"),
+            _chunk("src/edge.txt", 1, 1, content="q\n"),
+            _chunk("src/edge.txt", 2, 2, content="q\n"),
             _chunk("src/b.py", 1, 2, content="other\n", mode="summary"),
             {k: v for k, v in _chunk("src/b.py", 3, 4).items() if k != "end_line"},
             {k: v for k, v in _chunk("src/b.py", 5, 6, content="zz\n").items() if k != "start_line"},

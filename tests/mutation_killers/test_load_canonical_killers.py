@@ -101,7 +101,7 @@ def test_each_duplicate_key_is_reported_once_and_unique_keys_never():
 
 
 def test_invalid_utf8_is_located_by_offset_and_line():
-    (finding,) = parse_bytes(b'{\n"a":\n"x\xff\xfe\xfd\xfc\xfb"}').findings
+    (finding,) = parse_bytes(b'\n{"a":\n"x\xff\xfe\xfd\xfc\xfb"\n\n}').findings
     assert finding.code == "parse.invalid-utf8"
     assert finding.message.startswith("invalid UTF-8 at byte offset 9 (line 3): ")
     assert finding.actual == "ff fe fd fc"

@@ -66,6 +66,9 @@ def test_missing_file_and_unknown_commit(repo):
     doc = _pack(_git(repo, "rev-parse", "HEAD"))
     doc["chunks"][1]["file_path"] = "src/gone.py"
     assert ("source.file-missing", "/chunks/1/file_path") in pairs(check_doc(doc, repo=repo))
+    doc["chunks"][1]["file_path"] = "src/a b.py"  # git answers "<commit>:src/a b.py missing"
+    report = check_doc(doc, repo=repo)
+    assert ("source.file-missing", "/chunks/1/file_path") in pairs(report) and report.internal_errors == 0
     report = check_doc(_pack("1" * 40), repo=repo)
     assert ("source.commit-not-found", "/metadata/repo_info/commit") in pairs(report)
 
