@@ -315,6 +315,11 @@ def cases() -> dict[str, tuple[bytes, dict]]:
         del d["tokenizer_info"]["version"]
         d["unknown"] = {"deep": [1, 2]}
     add("schema-every-kind", _edit(every_kind))
+    def message_edges(d):  # values whose repr is exactly one past the 60/200-character cut
+        d["chunks"][0]["chunk_type"] = "c" * 59
+        d["chunks"][1]["tokens"] = int("9" * 61)
+        d["metadata"]["created_at"] = "x" * 199
+    add("schema-message-edges", _edit(message_edges))
     add("schema-long-string-instance", _edit(lambda d: d["metadata"].update(version="9" * 250)))
 
     # source ------------------------------------------------------------------------
@@ -365,6 +370,10 @@ def cases() -> dict[str, tuple[bytes, dict]]:
         "parse-byte-order-mark": (b"\xef\xbb\xbf" + canonical, {}),
         "parse-invalid-utf8-line-3": (b'{\n"a":\n"\xff"}', {}),
         "parse-too-deep-slow-path": (b"[" * 3000 + b"]" * 3000, {}),
+        # no float anywhere, so only the big integer or the non-BMP keys can call for the slow comparison
+        "canonical-int-beyond-2-53-alone": (b'{"a":9007199254740993}', {}),
+        "canonical-non-bmp-keys-alone": ('{"\U00010000":2,"\uffff":1}'.encode(), {}),
+        "parse-too-deep-fast-path": (b'{"a":' + b"[" * 200 + b"]" * 200 + b"}", {}),
         "parse-duplicates-among-unique-keys": (b'{"a":1,"b":2,"a":3,"c":{"d":1,"d":2,"e":3}}', {}),
         "parse-nan-and-infinity": (b'{"a":NaN,"b":[Infinity,-Infinity]}', {}),
         "parse-int-4000-digits": (b'{"a":' + big.encode() + b"}", {}),
