@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from packverify import __version__
-from packverify.cli.main import ExitCode, _finish, _open_log
+from packverify.cli.main import ExitCode, finish_run_log, open_run_log
 
 _STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skipped": "yellow"}
 
@@ -45,12 +45,12 @@ def command(ctx, dev, manifest_path, fmt, run_log, no_run_log, color) -> int:
 
     out: IO[str] = ctx.obj["stdout"]
     err: IO[str] = ctx.obj["stderr"]
-    log = _open_log(None if no_run_log else run_log, "doctor", ctx.obj["argv"], err)
+    log = open_run_log(None if no_run_log else run_log, "doctor", ctx.obj["argv"], err)
     try:
         manifest = doctor.load_manifest(manifest_path)
     except doctor.ManifestError as exc:
         err.write(f"packverify doctor: error: {exc}\n")
-        _finish(log, ExitCode.ERROR, err, error=str(exc))
+        finish_run_log(log, ExitCode.ERROR, err, error=str(exc))
         return ExitCode.ERROR
     report = doctor.run_checks(manifest, dev=dev, manifest_path=manifest_path)
     if fmt == "json":
@@ -62,7 +62,7 @@ def command(ctx, dev, manifest_path, fmt, run_log, no_run_log, color) -> int:
     if report.failures:
         err.write(f"packverify doctor: {len(report.failures)} required check(s) failed: "
                   f"{', '.join(c.name for c in report.failures)}\n")
-    _finish(log, code, err, verdict=report.verdict, manifest=manifest_path, dev=dev,
+    finish_run_log(log, code, err, verdict=report.verdict, manifest=manifest_path, dev=dev,
             failures=[c.name for c in report.failures], checks=[c.to_dict() for c in report.checks])
     return code
 

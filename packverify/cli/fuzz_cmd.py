@@ -58,7 +58,7 @@ def command(ctx, targets, seconds, corpus, artifacts, fmt, list_only, run_log, n
     from pathlib import Path
 
     # Imported here: main.py imports this module while it is being set up.
-    from packverify.cli.main import ExitCode, _finish, _open_log, _split
+    from packverify.cli.main import ExitCode, finish_run_log, open_run_log, split_list
     from packverify.fuzz import TARGETS
     from packverify.fuzz.runner import atheris_missing, run_target
 
@@ -68,7 +68,7 @@ def command(ctx, targets, seconds, corpus, artifacts, fmt, list_only, run_log, n
         for target in TARGETS.values():
             out.write(f"{target.name:<{width}}  {target.summary}\n")
         return ExitCode.OK
-    chosen = _split(targets) or list(TARGETS)
+    chosen = split_list(targets) or list(TARGETS)
     for name in chosen:
         if name not in TARGETS:
             close = difflib.get_close_matches(name, list(TARGETS), n=1)
@@ -76,11 +76,11 @@ def command(ctx, targets, seconds, corpus, artifacts, fmt, list_only, run_log, n
             err.write(f"packverify fuzz: error: unknown target {name!r}{hint}; targets: {', '.join(TARGETS)}\n")
             return ExitCode.ERROR
     chosen = list(dict.fromkeys(chosen))
-    log = _open_log(None if no_run_log else run_log, "fuzz", ctx.obj["argv"], err)
+    log = open_run_log(None if no_run_log else run_log, "fuzz", ctx.obj["argv"], err)
     missing = atheris_missing()
     if missing:
         err.write(f"packverify fuzz: error: {missing}\n")
-        _finish(log, ExitCode.ERROR, err, error=missing)
+        finish_run_log(log, ExitCode.ERROR, err, error=missing)
         return ExitCode.ERROR
 
     show = _Progress(err)
@@ -108,7 +108,7 @@ def command(ctx, targets, seconds, corpus, artifacts, fmt, list_only, run_log, n
                 out.write(f"  error: {r.error}\n")
         out.write(f"verdict: {verdict}\n")
     code = ExitCode.FINDINGS if crashed else (ExitCode.ERROR if broken else ExitCode.OK)
-    _finish(log, code, err, **summary)
+    finish_run_log(log, code, err, **summary)
     return code
 
 

@@ -24,7 +24,8 @@ class ExitCode(enum.IntEnum):
     ERROR = 2
 
 
-def _split(values: Sequence[str]) -> list[str]:
+def split_list(values: Sequence[str]) -> list[str]:
+    """Values of a repeatable, comma-separated option (``--only a,b --only c``), trimmed."""
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
@@ -75,15 +76,15 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
 
     out: IO[str] = ctx.obj["stdout"]
     err: IO[str] = ctx.obj["stderr"]
-    log = _open_log(None if no_run_log else run_log, "check", ctx.obj["argv"], err)
+    log = open_run_log(None if no_run_log else run_log, "check", ctx.obj["argv"], err)
     jobs = jobs or (os.cpu_count() or 1)
     try:
-        report = check(list(packs), repo=repo, only=_split(only) or None, skip=_split(skip), strict=strict,
+        report = check(list(packs), repo=repo, only=split_list(only) or None, skip=split_list(skip), strict=strict,
                        jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
                        exclude=[] if no_run_log else [run_log])
     except UsageError as exc:
         err.write(f"packverify check: error: {exc}\n")
-        _finish(log, ExitCode.ERROR, err, error=str(exc))
+        finish_run_log(log, ExitCode.ERROR, err, error=str(exc))
         return ExitCode.ERROR
     render = REPORTERS[fmt]
     if output:
@@ -92,7 +93,7 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
                 render(report, handle, color=False)
         except OSError as exc:
             err.write(f"packverify check: error: cannot write {output}: {exc.strerror or exc}\n")
-            _finish(log, ExitCode.ERROR, err, error=f"cannot write {output}")
+            finish_run_log(log, ExitCode.ERROR, err, error=f"cannot write {output}")
             return ExitCode.ERROR
     else:
         render(report, out, color=color)
@@ -102,13 +103,15 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
         code = ExitCode.ERROR
     else:
         code = ExitCode.OK if report.verdict.value == "pass" else ExitCode.FINDINGS
-    _finish(log, code, err, verdict=report.verdict.value,
+    finish_run_log(log, code, err, verdict=report.verdict.value,
             packs=[{"path": p.path, "sha256": p.sha256, "verdict": p.verdict.value, "findings": len(p.findings)}
                    for p in report.packs])
     return code
 
 
-def _open_log(path, command, argv, err):
+def open_run_log(path, command, argv, err):
+    """The command's run log (environment recorded now, before the work); ``path`` None
+    means none. A log that cannot be written is a warning on ``err``, never an error."""
     from packverify.runlog import RunLog
 
     try:
@@ -118,7 +121,8 @@ def _open_log(path, command, argv, err):
         return RunLog(None, command, argv)
 
 
-def _finish(log, code, err, **outcome) -> None:
+def finish_run_log(log, code, err, **outcome) -> None:
+    """Write the run log's outcome and exit code (a failure to write is a warning)."""
     try:
         log.finish(exit_code=int(code), **outcome)
     except OSError as exc:

@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from packverify.cli.main import ExitCode, _finish, _open_log, _split
+from packverify.cli.main import ExitCode, finish_run_log, open_run_log, split_list
 
 RELATION_NAMES = ("M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7")
 
@@ -54,7 +54,7 @@ def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output
     M0 same input twice => byte-identical packs
     M1 a non-referenced duplicate file => the other files' selection moves <= 1% of the budget
     M2 a file renamed => only path-derived fields differ
-    M3 budget x 2 => no selected line is lost
+    M3 budget x 2 => no selected line is lost, but to a longer line
     M4 cl100k -> o200k, budget x token ratio => selected lines' Jaccard >= 0.8
     M5 a large vendored folder => pack unchanged but statistics.ignored_files
     M6 a selected chunk's file removed => no overflow, budget reallocated
@@ -64,15 +64,15 @@ def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output
     the input is shrunk and written with REPRODUCE.md under ARTIFACTS/meta/<relation>/.
     """
     stdout, stderr = ctx.obj["stdout"], ctx.obj["stderr"]
-    log = _open_log(None if no_run_log else run_log, "meta", ctx.obj["argv"], stderr)
+    log = open_run_log(None if no_run_log else run_log, "meta", ctx.obj["argv"], stderr)
 
     def fail(message: str) -> int:
         stderr.write(f"packverify meta: error: {message}\n")
-        _finish(log, ExitCode.ERROR, stderr, error=message)
+        finish_run_log(log, ExitCode.ERROR, stderr, error=message)
         return ExitCode.ERROR
 
     names = []
-    for name in _split(relations) or RELATION_NAMES:
+    for name in split_list(relations) or RELATION_NAMES:
         upper = name.upper()
         if upper not in RELATION_NAMES:
             import difflib
@@ -124,7 +124,7 @@ def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output
     if any(r.internal for r in report.results):
         stderr.write("packverify meta: an internal error stopped a relation — a packverify bug; see its message\n")
         code = ExitCode.ERROR
-    _finish(log, code, stderr, verdict=report.verdict, packer=report.packer, seed=seed, examples=examples,
+    finish_run_log(log, code, stderr, verdict=report.verdict, packer=report.packer, seed=seed, examples=examples,
             relations={r.name: r.to_json() for r in report.results})
     return code
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from packverify.cli.main import ExitCode, _finish, _open_log
+from packverify.cli.main import ExitCode, finish_run_log, open_run_log
 
 
 @click.command("pack")
@@ -32,15 +32,17 @@ def command(ctx, repo, budget, tokenizer, out, worktree, max_file_bytes, repo_na
     Files of the HEAD commit (or the working tree with --worktree, or any directory);
     .gitignore honoured; binary, oversized, vendored, generated and secret files left out.
     Chunks are cut at blank lines before top-level code, ranked (README, manifests and
-    entry points, docs, source, tests), and selected to fill the budget (>= 99.5% when
-    there is more content than budget) without exceeding it. Output is canonical
+    entry points, docs, source, tests), and taken in rank order, whole or as a line
+    prefix, to fill the budget without exceeding it (>= 99.5% when there is more content
+    than budget, unless every line left out is longer than what remains: then a warning).
+    Exact duplicate files are packed once. Output is canonical
     (RFC 8785) and byte-identical across runs and machines.
     """
     from packverify.packer.build import PackError, build_pack
     from packverify.packer.discover import DiscoveryError
 
     stdout, stderr = ctx.obj["stdout"], ctx.obj["stderr"]
-    log = _open_log(None if no_run_log else run_log, "pack", ctx.obj["argv"], stderr)
+    log = open_run_log(None if no_run_log else run_log, "pack", ctx.obj["argv"], stderr)
     jobs = jobs or (os.cpu_count() or 1)
     show = not quiet and hasattr(stderr, "isatty") and stderr.isatty()
     try:
@@ -52,7 +54,7 @@ def command(ctx, repo, budget, tokenizer, out, worktree, max_file_bytes, repo_na
                                 max_file_bytes=max_file_bytes, jobs=jobs, repo_name=repo_name)
     except (PackError, DiscoveryError) as exc:
         stderr.write(f"packverify pack: error: {exc}\n")
-        _finish(log, ExitCode.ERROR, stderr, error=str(exc))
+        finish_run_log(log, ExitCode.ERROR, stderr, error=str(exc))
         return ExitCode.ERROR
     try:
         if out:
@@ -67,7 +69,7 @@ def command(ctx, repo, budget, tokenizer, out, worktree, max_file_bytes, repo_na
                 stdout.write(result.data.decode("utf-8"))
     except OSError as exc:
         stderr.write(f"packverify pack: error: cannot write {out or 'stdout'}: {exc.strerror or exc}\n")
-        _finish(log, ExitCode.ERROR, stderr, error=f"cannot write {out}")
+        finish_run_log(log, ExitCode.ERROR, stderr, error=f"cannot write {out}")
         return ExitCode.ERROR
     budget_info = result.document["budget_info"]
     summary = {
@@ -75,12 +77,18 @@ def command(ctx, repo, budget, tokenizer, out, worktree, max_file_bytes, repo_na
         "chunks": result.total_chunks, "selected": result.selected, "split": result.split,
         "actual_tokens": budget_info["actual_tokens"], "target_budget": budget_info["target_budget"],
         "total_tokens": result.document["statistics"]["total_tokens"], "commit": result.discovery.commit,
+        "duplicates_removed": len(result.duplicates), "unused": result.unused,
+        "smallest_line_left_out": result.smallest_left_out,
     }
     if not quiet:
         stderr.write(f"packed {result.selected} of {result.total_chunks} chunks from {summary['files']} files: "
                      f"{budget_info['actual_tokens']}/{budget} tokens ({budget_info['utilization']:.2%}); "
-                     f"{summary['skipped']} path(s) left out\n")
-    _finish(log, ExitCode.OK, stderr, summary=summary,
+                     f"{summary['skipped']} path(s) left out, {len(result.duplicates)} duplicate(s) removed\n")
+        if result.smallest_left_out is not None:
+            stderr.write(f"packverify pack: warning: {result.unused} tokens of the budget stay unused: every line "
+                         f"left out is longer (the shortest has {result.smallest_left_out} tokens), so none fits "
+                         f"in what is left; `check` will report budget.underflow\n")
+    finish_run_log(log, ExitCode.OK, stderr, summary=summary,
             skipped=[{"path": p, "reason": r} for p, r in sorted(result.discovery.skipped.items())])
     return ExitCode.OK
 

@@ -58,27 +58,27 @@ def command(ctx, command_args, repo, runs, vary, exclude, isolate, budget, token
     and which variation causes it, found by re-running with one variation at a time.
     """
     # Imported here: main.py imports this module while it is being set up.
-    from packverify.cli.main import ExitCode, _finish, _open_log, _split
+    from packverify.cli.main import ExitCode, finish_run_log, open_run_log, split_list
     from packverify.repro import RENDERERS, ReproError, reproduce
 
     out = ctx.obj["stdout"]
     err = ctx.obj["stderr"]
-    log = _open_log(os.path.join(output_dir, "repro.run.json"), "repro", ctx.obj["argv"], err)
+    log = open_run_log(os.path.join(output_dir, "repro.run.json"), "repro", ctx.obj["argv"], err)
     try:
-        report = reproduce(list(command_args), repo=repo, runs=runs, vary=_split(vary) or None, isolate=isolate,
+        report = reproduce(list(command_args), repo=repo, runs=runs, vary=split_list(vary) or None, isolate=isolate,
                            budget=budget, tokenizer=tokenizer, timeout=timeout, artifacts=output_dir,
                            exclude=exclude)
     except ReproError as exc:
         err.write(f"packverify repro: error: {exc}\n")
-        _finish(log, ExitCode.ERROR, err, error=str(exc), runs=[r.to_dict() for r in exc.runs])
+        finish_run_log(log, ExitCode.ERROR, err, error=str(exc), runs=[r.to_dict() for r in exc.runs])
         return ExitCode.ERROR
     except Exception as exc:  # a packverify bug: say so plainly, never a traceback unless asked
         if debug:
             err.write(traceback.format_exc())
         err.write(f"packverify repro: internal error (a packverify bug): {type(exc).__name__}: {exc}\n")
-        _finish(log, ExitCode.ERROR, err, error=f"internal error: {type(exc).__name__}: {exc}")
+        finish_run_log(log, ExitCode.ERROR, err, error=f"internal error: {type(exc).__name__}: {exc}")
         return ExitCode.ERROR
     RENDERERS[fmt](report, out)
     code = ExitCode.OK if report.passed else ExitCode.FINDINGS
-    _finish(log, code, err, verdict=report.verdict, causes=list(report.causes), report=report.to_dict())
+    finish_run_log(log, code, err, verdict=report.verdict, causes=list(report.causes), report=report.to_dict())
     return code

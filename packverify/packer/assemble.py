@@ -54,6 +54,7 @@ def assemble(
     total_tokens: int | None = None,
     language_distribution: dict[str, int] | None = None,
     ignored_files: int | None = None,
+    duplicates_removed: int | None = None,
     token_counts: Sequence[int] | None = None,
     body_spans: bool = False,
     digest: bool = True,
@@ -100,6 +101,8 @@ def assemble(
         statistics["language_distribution"] = dict(language_distribution)
     if ignored_files is not None:
         statistics["ignored_files"] = ignored_files
+    if duplicates_removed is not None:
+        statistics["duplicates_removed"] = duplicates_removed
     metadata: dict[str, Any] = {
         "version": "1.0.0",
         "created_at": created_at,

@@ -6,11 +6,26 @@
 3. rank chunks deterministically — ``score_key``: a root README first, then project
    manifests and entry points, documentation, source, tests, other text; within a
    tier shallower paths first, then by path and line;
-4. take chunks in rank order while they fit (skipping those that do not);
-5. fill what is left with the longest line-prefix of the best-ranked chunks not
-   taken, so the pack fills ≥ 99.5% of the budget whenever the repository has more
-   content than the budget (a chunk cut this way counts as two in statistics);
+4. drop exact duplicates: of files with the same content only the one with the
+   shortest path (then the first in code-point order) is packed, the others are
+   counted in ``statistics.duplicates_removed``;
+5. walk the chunks in rank order and take from each the longest run of its lines,
+   from its first line, that still fits: the whole chunk when it fits, else a line
+   prefix (a chunk cut this way counts as two in statistics), else nothing; stop
+   once less than a quarter of the 0.5% allowance is left. If that leaves more than
+   the allowance unused (every line left out is longer than what is left), give
+   back up to 64 trailing lines of one of the last 8 chunks taken when that lets
+   the lines after it fill the budget;
 6. assemble the canonical pack (packverify.packer.assemble).
+
+Taking line prefixes in rank order, instead of skipping a chunk that does not fit
+whole, keeps the selection nearly nested in the budget (docs/metamorphic.md, M3):
+a larger budget only extends it, except that a line which did not fit before may
+now fit and displace lines after it that weigh less than it. The unused budget is
+always smaller than every line left out (the next line of every chunk not taken
+whole); when lines are that long compared to the 0.5% allowance no packer of whole
+lines can fill the budget, and ``check`` reports ``budget.underflow`` — see
+docs/packer.md.
 
 Nothing depends on the wall clock, the file system's order, the locale, the hash
 seed or the number of CPUs: ``created_at`` is ``SOURCE_DATE_EPOCH``, else the
@@ -19,6 +34,7 @@ commit time, else 1970-01-01.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,9 +44,11 @@ from pathlib import Path
 from packverify import tokenizer as _tokenizer
 from packverify.packer.assemble import Selection, assemble, serialize, split_lines
 from packverify.packer.chunking import chunk_ranges
-from packverify.packer.discover import DEFAULT_MAX_FILE_BYTES, Discovery, discover
+from packverify.packer.discover import DEFAULT_MAX_FILE_BYTES, Discovery, SourceFile, discover
 
 FILL = 0.995
+REPAIR_LINES = 64  # how many lines of one chunk the repair may give back (build._repair)
+REPAIR_CHUNKS = 8  # how many of the last chunks taken it may give lines of
 LANGUAGES = {
     ".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
     ".jsx": "javascript", ".ts": "typescript", ".tsx": "typescript", ".md": "markdown", ".rst": "restructuredtext",
@@ -52,6 +70,9 @@ class PackResult:
     total_chunks: int
     selected: int
     split: int
+    duplicates: dict[str, str]  # path dropped → the path kept with the same content
+    unused: int  # budget left unused
+    smallest_left_out: int | None  # tokens of the smallest line left out, if any
 
 
 class PackError(Exception):
@@ -116,79 +137,158 @@ def build_pack(
     discovery = discover(root, worktree=worktree, max_file_bytes=max_file_bytes)
     report = progress or (lambda *_: None)
 
+    files, duplicates = deduplicate(discovery.files)
     pieces: list[tuple[str, int, int, list[str]]] = []  # (path, start, end, lines of the file)
-    for number, source in enumerate(discovery.files, 1):
+    for number, source in enumerate(files, 1):
         lines = split_lines(source.text)
         for start, end in chunk_ranges(source.text):
             pieces.append((source.path, start, end, lines))
-        report("chunking", number, len(discovery.files))
+        report("chunking", number, len(files))
     contents = ["".join(lines[start - 1:end]) for _, start, end, lines in pieces]
     report("counting tokens", 0, len(contents))
     counts = _tokenizer.count_many(encoding, contents, jobs=jobs)
     report("counting tokens", len(contents), len(contents))
 
     order = sorted(range(len(pieces)), key=lambda i: score_key(pieces[i][0], pieces[i][1]))
-    remaining = budget
-    chosen: list[tuple[str, int, int, str, int]] = []
-    left_out: list[int] = []
-    for i in order:
-        if counts[i] <= remaining:
-            path, start, end, _ = pieces[i]
-            chosen.append((path, start, end, contents[i], counts[i]))
-            remaining -= counts[i]
-        else:
-            left_out.append(i)
-    split = 0
-    if left_out and remaining > 0:
-        split, remaining = _fill(encoding, pieces, left_out, remaining, budget, chosen)
+    chosen, split, remaining, smallest = _select(encoding, pieces, contents, counts, order, budget)
     report("selecting", 1, 1)
 
     selections = [Selection(path, start, end, content, language=language_of(path))
                   for path, start, end, content, _ in chosen]
     per_language: dict[str, int] = {}
-    for source in discovery.files:
+    for source in files:
         language = language_of(source.path)
         per_language[language] = per_language.get(language, 0) + 1
     name = repo_name or root.resolve().name or "."
     document = assemble(
         selections, target_budget=budget, tokenizer=tokenizer, repo_path=name, commit=discovery.commit,
-        created_at=created_at(discovery.commit_time), total_files=len(discovery.files),
+        created_at=created_at(discovery.commit_time), total_files=len(files),
         total_chunks=len(pieces) + split, total_tokens=max(sum(counts), budget - remaining),
         language_distribution=per_language, ignored_files=discovery.skipped_files,
-        token_counts=[tokens for *_, tokens in chosen],
+        duplicates_removed=len(duplicates), token_counts=[tokens for *_, tokens in chosen],
     )
-    return PackResult(document, serialize(document), discovery, len(pieces) + split, len(chosen), split)
+    return PackResult(document, serialize(document), discovery, len(pieces) + split, len(chosen), split,
+                      duplicates, remaining, smallest)
 
 
-def _fill(encoding, pieces, left_out: list[int], remaining: int, budget: int, chosen: list) -> tuple[int, int]:
-    """Top up with the longest line-prefixes that fit, best-ranked first. Returns
-    (chunks split, tokens remaining)."""
-    split = 0
-    queue = [(pieces[i][0], pieces[i][1], pieces[i][2], pieces[i][3]) for i in left_out]
+def deduplicate(files: list[SourceFile]) -> tuple[list[SourceFile], dict[str, str]]:
+    """Files without exact duplicates: of each group with the same (non-empty) content,
+    the shortest path, then the first in code-point order, stays. A copy is rarely
+    named shorter than its original (``x_copy.py``, ``backup/x.py``, ``x (2).py``), and
+    the choice does not depend on the order the files were found in."""
+    groups: dict[bytes, list[SourceFile]] = {}
+    kept: list[SourceFile] = []
+    for source in files:
+        if source.text:
+            groups.setdefault(hashlib.sha256(source.text.encode("utf-8", "surrogatepass")).digest(), []).append(source)
+        else:
+            kept.append(source)
+    duplicates: dict[str, str] = {}
+    for group in groups.values():
+        group.sort(key=lambda f: (len(f.path), f.path))
+        kept.append(group[0])
+        duplicates.update((f.path, group[0].path) for f in group[1:])
+    kept.sort(key=lambda f: f.path)
+    return kept, dict(sorted(duplicates.items()))
+
+
+def _select(encoding, pieces, contents, counts, order, budget: int):
+    """Rank-order line-prefix selection (module docstring, step 5), then the repair
+    when that leaves more than the 0.5% allowance unused. Returns (chosen, chunks
+    split, tokens remaining, tokens of the smallest line left out when the budget
+    still underflows, else None)."""
     target_gap = budget * (1 - FILL) / 4  # aim well inside the 0.5% the format allows
-    for path, start, end, lines in queue:
+    first_lines: dict[int, int] = {}
+    taken, remaining, full = _greedy(encoding, pieces, counts, order, 0, budget, target_gap, first_lines)
+    if not full and remaining > budget * (1 - FILL) and taken:
+        taken, remaining = _repair(encoding, pieces, counts, order, taken, remaining, budget, target_gap, first_lines)
+    chosen, split = [], 0
+    for position, k, tokens in taken:
+        path, start, end, lines = pieces[order[position]]
+        chosen.append((path, start, start + k - 1, "".join(lines[start - 1:start + k - 1]), tokens))
+        split += start + k - 1 < end
+    smallest = None
+    if remaining > budget * (1 - FILL):
+        lines_taken = {position: k for position, k, _ in taken}
+        for position, i in enumerate(order):
+            path, start, end, lines = pieces[i]
+            first = start + lines_taken.get(position, 0)
+            if first <= end:
+                tokens = _tokenizer.count(encoding, lines[first - 1])
+                smallest = tokens if smallest is None else min(smallest, tokens)
+    return chosen, split, remaining, smallest
+
+
+def _greedy(encoding, pieces, counts, order, begin: int, remaining: int, target_gap: float,
+            first_lines: dict[int, int]) -> tuple[list[tuple[int, int, int]], int, bool]:
+    """From rank position ``begin`` on, take from each chunk the longest line prefix
+    that fits (the whole chunk when it does). Returns ([(position, lines, tokens)],
+    tokens remaining, whether it stopped because the budget is full)."""
+    taken = []
+    for position in range(begin, len(order)):
         if remaining <= target_gap:
-            break
-        while start <= end and remaining > target_gap:
-            k, tokens = _longest_prefix(encoding, lines, start, end, remaining)
-            if k == 0:
-                break
-            chosen.append((path, start, start + k - 1, "".join(lines[start - 1:start + k - 1]), tokens))
+            return taken, remaining, True
+        i = order[position]
+        path, start, end, lines = pieces[i]
+        if counts[i] <= remaining:
+            taken.append((position, end - start + 1, counts[i]))
+            remaining -= counts[i]
+            continue
+        if i not in first_lines:
+            first_lines[i] = _tokenizer.count(encoding, lines[start - 1])
+        if first_lines[i] > remaining:
+            continue
+        k, tokens = _longest_prefix(encoding, lines, start, end, remaining)
+        if k:
+            taken.append((position, k, tokens))
             remaining -= tokens
-            split += 1
-            start += k
-    return split, remaining
+    return taken, remaining, remaining <= target_gap
+
+
+def _repair(encoding, pieces, counts, order, taken, remaining, budget, target_gap, first_lines):
+    """The greedy left more than the allowance unused because every line left out is
+    longer than what is left. Give back the last 1, 2, … (up to REPAIR_LINES) lines of
+    the last chunk taken and re-run the greedy after it with the tokens freed; then the
+    same with the chunk before it (up to REPAIR_CHUNKS chunks back). The first trade
+    that fills the budget wins (the fewest lines traded, the latest in rank); if none
+    does, nothing changes."""
+    floor_gap = budget * (1 - FILL)
+    for back in range(1, min(REPAIR_CHUNKS, len(taken)) + 1):
+        position, k, tokens = taken[-back]
+        path, start, end, lines = pieces[order[position]]
+        freed_after = remaining + sum(t for _, _, t in taken[len(taken) - back + 1:])
+        for kept in range(k - 1, max(k - REPAIR_LINES, 0) - 1, -1):
+            kept_tokens = _tokenizer.count(encoding, "".join(lines[start - 1:start - 1 + kept])) if kept else 0
+            tail, left, _ = _greedy(encoding, pieces, counts, order, position + 1,
+                                    freed_after + tokens - kept_tokens, target_gap, first_lines)
+            if left <= floor_gap:
+                head = [*taken[:len(taken) - back], *([(position, kept, kept_tokens)] if kept else [])]
+                return [*head, *tail], left
+    return taken, remaining
 
 
 def _longest_prefix(encoding, lines: list[str], start: int, end: int, limit: int) -> tuple[int, int]:
     """Largest k < the range's length whose first k lines fit in ``limit`` tokens, with
-    their real count (binary search; every candidate is counted, never estimated)."""
-    lo, hi, best = 0, end - start, (0, 0)  # hi: at most all but one line (the whole range did not fit)
+    their real count (galloping then binary search, so a chunk whose first line does
+    not fit costs one count; every candidate is counted, never estimated)."""
+    most = end - start  # at most all but one line (the whole range did not fit)
+
+    def fits(k: int) -> int | None:
+        tokens = _tokenizer.count(encoding, "".join(lines[start - 1:start - 1 + k]))
+        return tokens if tokens <= limit else None
+
+    best, probe = (0, 0), 1
+    while probe <= most:
+        tokens = fits(probe)
+        if tokens is None:
+            break
+        best, probe = (probe, tokens), probe * 2
+    lo, hi = best[0], min(probe, most + 1) - 1  # the answer is in [lo, hi]
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        tokens = _tokenizer.count(encoding, "".join(lines[start - 1:start - 1 + mid]))
-        if tokens <= limit:
-            lo, best = mid, (mid, tokens)
-        else:
+        tokens = fits(mid)
+        if tokens is None:
             hi = mid - 1
+        else:
+            lo, best = mid, (mid, tokens)
     return best

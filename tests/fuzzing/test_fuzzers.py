@@ -38,9 +38,6 @@ RANDOM_INPUTS = {"check_raw": 400, "check_structured": 120, "pack": 40}
 # same way are tolerated (as xfail) too. Fixed crashes' reproducers are corpus/*/regress-*.
 KNOWN_OPEN: dict[str, tuple[str, str]] = {
     # regressions/<target>/<name>: (failure signature — a "Type: message" substring, what is wrong)
-    "pack/underflow-unsplittable-line": (
-        "budget.underflow",
-        "a line longer than the budget cannot be packed, yet counts in statistics.total_tokens: the pack underflows"),
 }
 
 

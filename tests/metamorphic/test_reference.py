@@ -1,10 +1,10 @@
 """The reference packer against the relations (docs/metamorphic.md).
 
-It holds M0, M2, M4, M5, M6 and M7 (budgets 4000–8000: at budget ~1000 its packs
-can underflow at line granularity, a packer bug pinned in
-tests/properties/test_reference_packer.py). It does not hold M1 (no
-de-duplication) nor M3 (greedy selection is not monotone in the budget): both
-pinned below as strict xfails with minimal cases, so a fix shows up as XPASS.
+It holds every relation. Two regressions are kept as minimal cases: M1 failed
+before the packer dropped duplicate files, and M3 failed while it skipped a chunk
+that did not fit whole (then a larger budget let that chunk in and pushed out lines
+packed after it). The broken packers in tests/metamorphic/packers/ that reproduce
+both are caught by the search (test_broken_packers.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from packverify.meta.runner import Session
 from packverify.meta.search import replay
 from packverify.strategies import Repo, RepoFile, synthetic_text
 
-HOLDS = ["M0", "M2", "M4", "M5", "M6", "M7"]
+HOLDS = ["M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7"]
 
 
 @pytest.mark.parametrize("relation", HOLDS)
@@ -46,34 +46,18 @@ def _demo() -> Repo:
     return Repo((RepoFile("README.md", readme, 1, "markdown"), RepoFile("src/engine.py", engine, 40, "code")))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "reference packer: no de-duplication — a copy of README.md (README_copy.md, 14 lines) ranks before "
-    "src/engine.py and displaces 71 tokens (3.55% of budget 2000) of it; M1 allows 1%. Fix: drop files whose "
-    "content hash was already seen (count them in statistics.duplicates_removed)."))
-def test_reference_packer_m1_duplicate_displaces_other_files():
+def test_reference_packer_m1_a_readme_copy_displaces_nothing():
+    """Was: README_copy.md ranked before src/engine.py and displaced 71 tokens (3.55%)."""
     assert _replay("M1", _demo(), 2000, {"source": "README.md", "copy": "README_copy.md"}) is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "reference packer: greedy selection with skipping is not monotone in the budget — at 1000 the README's "
-    "one 1610-token chunk does not fit and main.py 1–75 is packed; at 2000 the README fits and main.py "
-    "31–75 no longer does (M3: 45 lines lost). Fix: select a rank-order prefix of whole chunks and fill only "
-    "with line prefixes, so a larger budget only extends the selection."))
 def test_reference_packer_m3_keeps_every_line_when_the_budget_doubles():
+    """Was: at 1000 the README's one 1610-token chunk did not fit and main.py 1–75 was
+    packed; at 2000 the README fit and main.py 31–75 no longer did (45 lines lost)."""
     readme = "".join(f"line {i}: " + "alpha beta gamma delta epsilon zeta eta theta " * 2 + "\n" for i in range(70))
     main = "".join(f"value_{i} = compute({i}, 'alpha beta gamma')\n" for i in range(75))
     repo = Repo((RepoFile("README.md", readme.encode(), 1, "markdown"), RepoFile("main.py", main.encode(), 1, "code")))
     assert _replay("M3", repo, 1000, {}) is None
-
-
-def test_m1_and_m3_failures_are_found_by_the_search(tmp_path):
-    """The same two deviations, found from generated trees (so the search is not blind to them)."""
-    report = run_meta(InProcessPacker(), relations=["M1"], examples=6, seed=0, artifacts=tmp_path,
-                      shrink_runs=20, budgets=(4000, 8000))
-    [result] = report.results
-    assert result.status == "fail" and "copy of" in result.message, result.message
-    record = json.loads((tmp_path / "meta" / "M1" / "case.json").read_text(encoding="utf-8"))
-    assert record["relation"] == "M1" and record["draws"]["copy"] in record["kinds"]
 
 
 @pytest.mark.slow
