@@ -320,6 +320,10 @@ def cases() -> dict[str, tuple[bytes, dict]]:
         d["chunks"][1]["tokens"] = int("9" * 61)
         d["metadata"]["created_at"] = "x" * 199
     add("schema-message-edges", _edit(message_edges))
+    def enum_containers(d):  # an enum keyword failing on an object and an array: actual is the JSON type
+        d["chunks"][0]["selected_mode"] = {"mode": ["full"]}
+        d["chunks"][1]["selected_mode"] = ["full"]
+    add("schema-enum-on-containers", _edit(enum_containers))
     add("schema-long-string-instance", _edit(lambda d: d["metadata"].update(version="9" * 250)))
 
     # source ------------------------------------------------------------------------
