@@ -101,3 +101,49 @@ def test_end_to_end_from_a_clean_environment(clean_env, tmp_path):
     codes = {f["code"] for f in json.loads(done.stdout)["packs"][0]["findings"]}
     assert {"tokens.mismatch", "budget.sum-mismatch"} <= codes
     _run([packverify, "check", "missing.json"], cwd=work, env=env, expect=2)
+
+    # repro: the reference packer is byte-reproducible under varied environments (exit 0) …
+    done = _run([packverify, "repro", "--repo", gen, "--runs", "2", "--vary", "path,cwd,order,home,tz,umask,hashseed,env",
+                 "--budget", "4000", "--format", "json", "--output", "repro-ok", "--",
+                 packverify, "pack", "{repo}", "--budget", "{budget}", "-o", "{out}", "-q", "--no-run-log"],
+                cwd=work, env=env)
+    repro = json.loads(done.stdout)
+    assert repro["verdict"] == "pass" and repro["causes"] == []
+    assert _runlog(work / "repro-ok" / "repro.run.json")["exit_code"] == 0
+    # … and a command with a clock inside is not (exit 1, cause "inherent")
+    done = _run([packverify, "repro", "--repo", gen, "--runs", "2", "--vary", "tz", "--format", "json",
+                 "--output", "repro-bad", "--", "sh", "-c", "date +%s%N > {out}"], cwd=work, env=env, expect=1)
+    repro = json.loads(done.stdout)
+    assert repro["verdict"] == "fail" and repro["causes"] == ["inherent"]
+    assert _runlog(work / "repro-bad" / "repro.run.json")["exit_code"] == 1
+
+    # meta: the reference packer holds the relations (exit 0) on a few generated repositories …
+    done = _run([packverify, "meta", "--relations", "M0,M3,M7", "--examples", "2", "--budgets", "4000:8000",
+                 "--format", "json"], cwd=work, env=env, timeout=900)
+    meta = json.loads(done.stdout)
+    assert meta["verdict"] == "pass" and set(meta["relations"]) == {"M0", "M3", "M7"}
+    assert all(r["status"] == "pass" and r["examples"] == 2 for r in meta["relations"].values())
+    assert _runlog(work / "artifacts" / "meta.run.json")["verdict"] == "pass"
+    # … and a nondeterministic packer fails M0 with a reproducer that replays the failure
+    broken = ROOT / "tests" / "metamorphic" / "packers" / "nondeterministic.py"
+    python = Path(packverify).parent / "python"
+    template = f"{python} {broken} {{repo}} --budget {{budget}} --tokenizer {{tokenizer}} -o {{out}}"
+    done = _run([packverify, "meta", "--packer", template, "--relations", "M0", "--examples", "3", "--format", "json",
+                 "--artifacts", "meta-bad"], cwd=work, env=env, expect=1, timeout=900)
+    result = json.loads(done.stdout)["relations"]["M0"]
+    assert result["status"] == "fail" and "different packs" in result["message"]
+    reproducer = Path(result["reproducer"])
+    reproducer = reproducer if reproducer.is_absolute() else work / reproducer
+    assert (reproducer / "REPRODUCE.md").exists()
+    replay = subprocess.run(["sh", str(reproducer / "reproduce.sh")], cwd=work, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert replay.returncode == 1 and "still fails" in replay.stdout, replay.stdout + replay.stderr
+
+    # fuzz: a few seconds of one target, with its progress numbers and run log
+    done = _run([packverify, "fuzz", "--target", "check_raw", "--seconds", "3", "--corpus", "fuzz-corpus",
+                 "--artifacts", "fuzz-out", "--format", "json"], cwd=work, env=env, timeout=300)
+    fuzz = json.loads(done.stdout)
+    target = fuzz["targets"]["check_raw"]
+    assert fuzz["verdict"] == "pass" and target["execs"] > 0 and target["exec_per_sec"] > 0
+    assert target["crashes"] == []
+    assert _runlog(work / "artifacts" / "fuzz.run.json")["exit_code"] == 0
