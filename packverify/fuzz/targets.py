@@ -328,7 +328,8 @@ def _mutate(fdp, doc: dict) -> None:
         if type(value) is int:
             parent[path[-1]] = value + _pick(fdp, (-1, 1, -value, 2**53))
         elif type(value) is float:
-            parent[path[-1]] = value * _pick(fdp, (0.5, 1.0000001, -1.0, 0.0))
+            nudged = value * _pick(fdp, (0.5, 1.0000001, -1.0, 0.0))
+            parent[path[-1]] = nudged if math.isfinite(nudged) else value  # the largest double × 1.0000001 is inf: no JSON
         elif type(value) is str:
             parent[path[-1]] = _pick(fdp, (value + "x", value.upper(), "../" + value, value[:-1],
                                                     value + "\n", " " + value))

@@ -95,7 +95,7 @@ def secret_file_reason(path: str) -> str | None:
         return f"{name} holds credentials"
     if lower.endswith("/.aws/credentials") or lower == ".aws/credentials":
         return "AWS credentials file"
-    if name.endswith(_SECRET_SUFFIXES) and not name.endswith(".pub"):
+    if name.endswith(_SECRET_SUFFIXES):  # public halves (id_rsa.pub, x.pem.pub) end otherwise
         return f"a key or keystore file ({name.rsplit('.', 1)[-1]})"
     return None
 
