@@ -214,7 +214,9 @@ def _select(encoding, pieces, contents, counts, order, budget: int):
             path, start, end, lines = pieces[i]
             first = start + lines_taken.get(position, 0)
             if first <= end:
-                tokens = _tokenizer.count(encoding, lines[first - 1])
+                tokens = first_lines.get(i) if first == start else None
+                if tokens is None:
+                    tokens = _tokenizer.count(encoding, lines[first - 1])
                 smallest = tokens if smallest is None else min(smallest, tokens)
     return chosen, split, remaining, smallest
 
