@@ -365,13 +365,14 @@ def structured_document(data: bytes) -> tuple[dict | Any, bool, bool]:
     return doc, strict, use_repo
 
 
-def _shuffled(value: Any, rng: random.Random) -> Any:
+def shuffled_keys(value: Any, rng: random.Random) -> Any:
+    """``value`` with every object's keys in a random order (same JSON value)."""
     if isinstance(value, dict):
         items = list(value.items())
         rng.shuffle(items)
-        return {k: _shuffled(v, rng) for k, v in items}
+        return {k: shuffled_keys(v, rng) for k, v in items}
     if isinstance(value, list):
-        return [_shuffled(v, rng) for v in value]
+        return [shuffled_keys(v, rng) for v in value]
     return value
 
 
@@ -379,7 +380,7 @@ def messy_bytes(document: Any, seed: int) -> bytes:
     """The same document, serialised another way: shuffled keys, some indentation,
     ASCII escapes or raw UTF-8 — everything RFC 8785 pins down, done differently."""
     rng = random.Random(seed)
-    text = json.dumps(_shuffled(document, rng), indent=rng.choice([None, 0, 1, 2, "\t"]),
+    text = json.dumps(shuffled_keys(document, rng), indent=rng.choice([None, 0, 1, 2, "\t"]),
                       ensure_ascii=rng.choice([True, False]),
                       separators=rng.choice([None, (",", ":"), (" , ", " : ")]))
     return (text + rng.choice(["", "\n", " \r\n"])).encode("utf-8")

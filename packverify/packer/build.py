@@ -205,8 +205,10 @@ def _select(encoding, pieces, contents, counts, order, budget: int):
     chosen, split = [], 0
     for position, k, tokens in taken:
         path, start, end, lines = pieces[order[position]]
-        chosen.append((path, start, start + k - 1, "".join(lines[start - 1:start + k - 1]), tokens))
-        split += start + k - 1 < end
+        whole = start + k - 1 == end
+        content = contents[order[position]] if whole else "".join(lines[start - 1:start + k - 1])
+        chosen.append((path, start, start + k - 1, content, tokens))
+        split += not whole
     smallest = None
     if remaining > budget * (1 - FILL):
         lines_taken = {position: k for position, k, _ in taken}

