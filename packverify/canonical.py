@@ -21,6 +21,8 @@ from typing import Any
 
 import orjson
 
+from packverify.format import count_lines  # noqa: F401  (re-exported; the rule lives in format)
+
 CHUNK_ID_SCHEME = "packverify-v1"
 SERIALIZATION = "rfc8785"
 ZERO_COMMIT = "0" * 40
@@ -169,11 +171,3 @@ def manifest_digest(tokenizer: str, chunks: list[tuple[str, str, int, int, int, 
     rows = sorted(chunks, key=lambda r: (r[1], r[2], r[3], r[0]))
     body = {"tokenizer": tokenizer, "chunks": [list(r) for r in rows]}
     return hashlib.sha256(jcs_bytes(body)).hexdigest()
-
-
-def count_lines(text: str) -> int:
-    """Lines in ``text``: every ``\\n`` ends one; a non-empty tail without one is a line too."""
-    if not text:
-        return 0
-    newlines = text.count("\n")
-    return newlines if text.endswith("\n") else newlines + 1

@@ -132,7 +132,7 @@ def _collect(name: str, module, pack: PackView, ctx: Context) -> tuple[list[Find
         if info is None:
             raise RuntimeError(f"oracle {name!r} yielded undeclared code {finding.code!r}")
         found.append(Finding(finding.code, finding.path, finding.message, finding.expected, finding.actual,
-                             finding.severity or info.severity, name))
+                             finding.severity or info.severity, name, finding.location))
     return found, False
 
 

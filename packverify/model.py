@@ -39,6 +39,23 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in the pack file itself: 1-based ``line`` and ``column`` (in characters).
+
+    JSON packs are located by their JSON pointer; text formats (repomix, gitingest, …)
+    have no pointer, so their findings carry where in the input the problem is."""
+
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}"
+
+    def to_json(self) -> dict[str, int]:
+        return {"line": self.line, "column": self.column}
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing wrong with a pack, at one place.
@@ -54,13 +71,14 @@ class Finding:
     actual: Any = UNSET
     severity: Severity | None = None
     oracle: str = ""
+    location: Location | None = None  # where in the pack file, for formats without pointers
 
     @property
     def pointer(self) -> str:
         return to_pointer(self.path)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "oracle": self.oracle,
             "code": self.code,
             "severity": self.severity.value if self.severity else None,
@@ -69,6 +87,9 @@ class Finding:
             "expected": None if self.expected is UNSET else self.expected,
             "actual": None if self.actual is UNSET else self.actual,
         }
+        if self.location is not None:
+            out["location"] = self.location.to_json()
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +171,14 @@ def json_type(value: Any) -> str:
     return "object"
 
 
+_NO_LOCATION = Location(0, 0)
+
+
 def finding_sort_key(oracle_rank: dict[str, int]):
     """Total order for findings: oracle (registry order), location, code, message."""
 
     def key(f: Finding) -> tuple:
-        return (oracle_rank.get(f.oracle, len(oracle_rank)), sort_key(f.path), f.code, f.message)
+        return (oracle_rank.get(f.oracle, len(oracle_rank)), sort_key(f.path),
+                f.location or _NO_LOCATION, f.code, f.message)
 
     return key

@@ -24,6 +24,7 @@ from packverify.canonical import (
     jcs_bytes,
     manifest_digest,
 )
+from packverify.format import split_lines  # noqa: F401  (re-exported; the rule lives in format)
 
 TOKENIZER_VERSIONS = {"cl100k": "cl100k_base", "o200k": "o200k_base", "gpt2": "gpt2"}
 EPOCH = "1970-01-01T00:00:00Z"
@@ -136,15 +137,6 @@ def assemble(
 def serialize(document: dict[str, Any]) -> bytes:
     """The canonical (RFC 8785) bytes of a pack document."""
     return jcs_bytes(document)
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines of ``text`` with their ``\\n`` kept (docs/format.md §Lines)."""
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-        return [line + "\n" for line in lines]
-    return [line + "\n" for line in lines[:-1]] + lines[-1:]
 
 
 def whole_files(files: dict[str, str], *, language: str | None = None) -> list[Selection]:

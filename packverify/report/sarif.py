@@ -155,12 +155,18 @@ def _result(finding: Finding, rule_index: int, rules: list[dict[str, Any]], uri:
         "level": level,
         "message": {"text": _message(finding, pointer)},
         "locations": [{
-            "physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": 1}},
+            "physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(finding)},
             "logicalLocations": [{"fullyQualifiedName": pointer}],
         }],
         "partialFingerprints": {FINGERPRINT: fingerprint(finding.code, pointer, finding.message, uri)},
         "properties": {"oracle": finding.oracle},
     }
+
+
+def _region(finding: Finding) -> dict[str, int]:
+    if finding.location is None:
+        return {"startLine": 1}
+    return {"startLine": finding.location.line, "startColumn": finding.location.column}
 
 
 def _message(finding: Finding, pointer: str) -> str:

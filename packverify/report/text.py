@@ -45,7 +45,7 @@ def render(report: Report, stream: IO[str], *, color: bool | None = None) -> Non
             shown[finding.code] += 1
             style = "red" if finding.severity is Severity.ERROR else "yellow"
             line = (f"  [{style}]{finding.severity.value}[/] [bold]{finding.code}[/] "
-                    f"[cyan]{escape(finding.pointer or '(root)')}[/]  {escape(finding.message)}")
+                    f"[cyan]{escape(_where(finding))}[/]  {escape(finding.message)}")
             extra = []
             if finding.expected is not UNSET and finding.expected is not None:
                 extra.append(f"expected {finding.expected!r}")
@@ -61,3 +61,10 @@ def render(report: Report, stream: IO[str], *, color: bool | None = None) -> Non
     verdict_style = "bold green" if report.verdict.value == "pass" else "bold red"
     console.print(f"[{verdict_style}]{report.verdict.value.upper()}[/]: {len(report.packs)} pack(s), {total} finding(s)"
                   + (" (strict: warnings fail)" if report.strict else ""))
+
+
+def _where(finding) -> str:
+    """The pointer, or the line:column in the pack file for text formats."""
+    if finding.pointer or finding.location is None:
+        return finding.pointer or "(root)"
+    return f"line {finding.location}"
