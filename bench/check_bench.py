@@ -103,7 +103,7 @@ def measure(pack: str, jobs: int, skip_tokens: bool) -> dict:
     report = packverify.check_loaded(loaded, ctx, select_oracles(skip=["tokens"] if skip_tokens else None),
                                      timings=timings)
     total = time.perf_counter() - started
-    assert report.verdict.value == "pass", [f.to_json() for f in report.findings[:5]]
+    assert report.verdict.value == "pass", [f.to_dict() for f in report.findings[:5]]
     return {"timings": timings, "total": total, "peak_rss": vm_hwm(), "baseline_rss": baseline}
 
 

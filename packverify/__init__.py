@@ -12,13 +12,12 @@ The command line (``packverify check``) is a thin layer over :func:`check`.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from packverify.context import Context  # noqa: E402
-from packverify.engine import UsageError, check, check_loaded  # noqa: E402
-from packverify.load import Loaded, parse_bytes, read_pack  # noqa: E402
-from packverify.model import Finding, OracleResult, PackReport, Report, Severity, Status, Verdict  # noqa: E402
-from packverify.oracles import NAMES as ORACLES  # noqa: E402
+from packverify._version import __version__
+from packverify.context import Context
+from packverify.engine import UsageError, check, check_loaded
+from packverify.load import Loaded, parse_bytes, read_pack
+from packverify.model import Finding, OracleResult, PackReport, Report, Severity, Status, Verdict
+from packverify.oracles import NAMES as ORACLES
 
 __all__ = [
     "ORACLES", "Context", "Finding", "Loaded", "OracleResult", "PackReport", "Report", "Severity", "Status",

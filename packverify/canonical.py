@@ -1,12 +1,12 @@
-"""The canonical forms a pack is judged against (docs/format.md §Canonical forms).
+"""Canonical bytes: the RFC 8785 JSON Canonicalization Scheme (docs/format.md §Canonical bytes).
 
-* canonical bytes: RFC 8785 JSON Canonicalization Scheme (JCS) — no whitespace,
-  object keys sorted by UTF-16 code units, ECMAScript number formatting, minimal
-  string escaping. A standard that packers in any language can implement.
-* canonical chunk order: ``file_path`` by code point, then ``start_line``,
-  ``end_line`` and ``id``.
-* canonical chunk id (scheme ``packverify-v1``) and ``manifest_digest``.
-* the line-counting rule for ``content``.
+No whitespace, object keys sorted by UTF-16 code units, ECMAScript number
+formatting, minimal string escaping — a standard that packers in any language can
+implement. Defined for any JSON document, so the loader, the determinism oracle and
+the fuzzers use it on documents that are not (yet) packs.
+
+Leaves alone: the pack format's own rules — chunk order, ids, ``manifest_digest``,
+lines — which live in :mod:`packverify.format` (defined over these bytes).
 
 Speed: orjson already writes JCS for everything but floats (orjson keeps ``1.0``,
 ``1e+16``) and keys outside the Basic Multilingual Plane (UTF-8 vs UTF-16 order);
@@ -15,17 +15,10 @@ those few nodes are pre-rendered here and passed to orjson as ``Fragment``s.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from typing import Any
 
 import orjson
-
-from packverify.format import count_lines  # noqa: F401  (re-exported; the rule lives in format)
-
-CHUNK_ID_SCHEME = "packverify-v1"
-SERIALIZATION = "rfc8785"
-ZERO_COMMIT = "0" * 40
 
 
 def jcs_number(value: float | int) -> bytes:
@@ -140,7 +133,7 @@ def _pieces(node: Any):
         yield orjson.dumps(node, option=orjson.OPT_SORT_KEYS)
 
 
-def first_difference(document: Any, raw: bytes, *, prepared: bool = False) -> int | None:
+def first_noncanonical_byte(document: Any, raw: bytes, *, prepared: bool = False) -> int | None:
     """Offset of the first byte where ``raw`` differs from the RFC 8785 serialisation
     of ``document`` (the shorter length when one is a prefix of the other), or ``None``
     when they are equal. Streams: memory beyond ``raw`` and the document is one batch."""
@@ -153,21 +146,3 @@ def first_difference(document: Any, raw: bytes, *, prepared: bool = False) -> in
             return offset + next((i for i in range(limit) if view[offset + i] != piece[i]), limit)
         offset = end
     return None if offset == len(raw) else offset
-
-
-def chunk_order_key(file_path: str, start_line: int, end_line: int, chunk_id: str) -> tuple:
-    """Canonical chunk order: by path (code point), then start line, end line, id."""
-    return (file_path, start_line, end_line, chunk_id)
-
-
-def canonical_chunk_id(file_path: str, start_line: int, end_line: int) -> str:
-    """Scheme ``packverify-v1``: first 16 hex digits of sha256(JCS([path, start, end]))."""
-    return hashlib.sha256(jcs_bytes([file_path, start_line, end_line])).hexdigest()[:16]
-
-
-def manifest_digest(tokenizer: str, chunks: list[tuple[str, str, int, int, int, str]]) -> str:
-    """sha256 of JCS({"tokenizer": name, "chunks": [[id, path, start, end, tokens, hash], ...]})
-    with the chunk rows in canonical order."""
-    rows = sorted(chunks, key=lambda r: (r[1], r[2], r[3], r[0]))
-    body = {"tokenizer": tokenizer, "chunks": [list(r) for r in rows]}
-    return hashlib.sha256(jcs_bytes(body)).hexdigest()

@@ -9,8 +9,8 @@ from pathlib import Path
 import tiktoken
 
 from packverify import tokenizer as _tokenizer
+from packverify.format import DEFAULT_UNDERFLOW
 
-DEFAULT_UNDERFLOW = 0.005
 DEFAULT_MAX_FINDINGS = 10_000
 
 

@@ -104,7 +104,7 @@ def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *
                              severity=Severity.ERROR, oracle=name)]
             truncated = False
         found.sort(key=_SORT)
-        failing = any(_counts(f, ctx.strict) for f in found)
+        failing = any(f.fails_verdict(ctx.strict) for f in found)
         note = (f"stopped after {ctx.max_findings} findings (--max-findings); more are not listed"
                 if truncated else None)
         results[name] = OracleResult(name, Status.FAIL if failing else Status.PASS, tuple(found), note)
@@ -113,10 +113,6 @@ def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *
         every.extend(found)  # oracle rank leads the sort key: concatenation in registry order is sorted
     verdict = Verdict.FAIL if any(r.status is Status.FAIL for r in results.values()) else Verdict.PASS
     return PackReport(loaded.path, loaded.sha256, verdict, results, tuple(every), loaded.size, internal)
-
-
-def _counts(finding: Finding, strict: bool) -> bool:
-    return finding.severity is Severity.ERROR or strict
 
 
 def _collect(name: str, module, pack: PackView, ctx: Context) -> tuple[list[Finding], bool]:

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from packverify.canonical import first_difference
+from packverify.canonical import first_noncanonical_byte
 from packverify.model import Finding, json_type
 
 MAX_DEPTH = 128
@@ -106,7 +106,7 @@ def parse_bytes(raw: bytes, *, path: str = "<bytes>") -> Loaded:
             loaded.findings.extend(scan.problems)
             return loaded
         plain = not scan.needs_prepare
-        if first_difference(document, raw, prepared=plain) is None:
+        if first_noncanonical_byte(document, raw, prepared=plain) is None:
             # Canonical bytes: every key was written once, so no duplicates.
             loaded.document, loaded.canonical, loaded.plain = document, True, True
             return _top_level(loaded)

@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from packverify._version import tool_info
 from packverify.pointer import sort_key, to_pointer
 
 
@@ -52,7 +53,7 @@ class Location:
     def __str__(self) -> str:
         return f"{self.line}:{self.column}"
 
-    def to_json(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, int]:
         return {"line": self.line, "column": self.column}
 
 
@@ -77,7 +78,12 @@ class Finding:
     def pointer(self) -> str:
         return to_pointer(self.path)
 
-    def to_json(self) -> dict[str, Any]:
+    def fails_verdict(self, strict: bool) -> bool:
+        """Whether this finding fails the verdict: an error always, a warning only under
+        ``--strict`` (CONTRACT.md §2). The engine's verdict and every report use this."""
+        return self.severity is Severity.ERROR or strict
+
+    def to_dict(self) -> dict[str, Any]:
         out = {
             "oracle": self.oracle,
             "code": self.code,
@@ -88,7 +94,7 @@ class Finding:
             "actual": None if self.actual is UNSET else self.actual,
         }
         if self.location is not None:
-            out["location"] = self.location.to_json()
+            out["location"] = self.location.to_dict()
         return out
 
 
@@ -101,7 +107,7 @@ class OracleResult:
     findings: tuple[Finding, ...] = ()
     reason: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status.value, "findings": len(self.findings)}
         if self.reason is not None:
             out["reason"] = self.reason
@@ -120,13 +126,13 @@ class PackReport:
     size: int = 0
     internal_errors: int = 0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "sha256": self.sha256,
             "verdict": self.verdict.value,
-            "oracles": {name: r.to_json() for name, r in self.oracles.items()},
-            "findings": [f.to_json() for f in self.findings],
+            "oracles": {name: r.to_dict() for name, r in self.oracles.items()},
+            "findings": [f.to_dict() for f in self.findings],
         }
 
 
@@ -143,13 +149,11 @@ class Report:
     def internal_errors(self) -> int:
         return sum(p.internal_errors for p in self.packs)
 
-    def to_json(self) -> dict[str, Any]:
-        from packverify import __version__
-
+    def to_dict(self) -> dict[str, Any]:
         return {
-            "tool": {"name": "packverify", "version": __version__},
+            "tool": tool_info(),
             "verdict": self.verdict.value,
-            "packs": [p.to_json() for p in self.packs],
+            "packs": [p.to_dict() for p in self.packs],
             "environment": self.environment,
         }
 

@@ -13,8 +13,6 @@ from typing import Any
 
 Path = tuple  # tuple[str | int, ...]
 
-_MISSING = object()
-
 
 def to_pointer(path: Iterable[str | int]) -> str:
     """Render a path as an RFC 6901 pointer: ``~`` becomes ``~0``, ``/`` becomes ``~1``."""

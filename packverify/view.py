@@ -34,10 +34,6 @@ def as_number(value: Any) -> float | int | None:
     return value if type(value) in (int, float) else None
 
 
-def as_dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
 @dataclass(slots=True)
 class Chunk:
     """One entry of ``chunks`` (an object); fields are ``None`` when absent or mistyped."""

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import packverify
 from packverify.canonical import jcs_bytes
+from packverify.cli import run
 from packverify.context import Context
 from packverify.load import parse_bytes
 from packverify.packer.assemble import Selection, assemble, serialize
@@ -76,3 +79,24 @@ def write(tmp_path: Path, name: str, doc: Any = None, *, raw: bytes | None = Non
 
 def pretty(doc: Any) -> bytes:
     return json.dumps(doc, indent=2, ensure_ascii=False).encode()
+
+
+def run_captured(argv: Sequence[str]) -> tuple[int, str, str]:
+    """Run the CLI in-process with captured output: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = run(argv, out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def shuffled_keys(value: Any, rng: random.Random) -> Any:
+    """``value`` with every object's keys in a random order (the same JSON value).
+
+    The tests' own, on purpose: the fuzz target has its own for its messy bytes, and a
+    property must not lean on the code path it checks."""
+    if isinstance(value, dict):
+        items = list(value.items())
+        rng.shuffle(items)
+        return {k: shuffled_keys(v, rng) for k, v in items}
+    if isinstance(value, list):
+        return [shuffled_keys(v, rng) for v in value]
+    return value

@@ -9,7 +9,8 @@ import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
-from packverify.canonical import canonical_chunk_id, count_lines, jcs_bytes, jcs_number, manifest_digest
+from packverify.canonical import jcs_bytes, jcs_number
+from packverify.format import canonical_chunk_id, count_lines, manifest_digest
 from packverify.load import parse_bytes
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
@@ -68,17 +69,17 @@ def test_line_counting_rule():
 
 
 @given(json_values, st.integers(min_value=0, max_value=10_000), st.binary(max_size=3))
-def test_streamed_comparison_finds_the_first_difference(value, position, junk):
+def test_streamed_comparison_finds_the_first_noncanonical_byte(value, position, junk):
     from packverify import canonical
 
     canonical._BATCH, saved = 2, canonical._BATCH  # force the batched path on small arrays
     try:
         good = jcs_bytes(value)
-        assert canonical.first_difference(value, good) is None
+        assert canonical.first_noncanonical_byte(value, good) is None
         cut = position % (len(good) + 1)
         bad = good[:cut] + junk + good[cut:]
         expected = next((i for i in range(min(len(bad), len(good))) if bad[i] != good[i]), min(len(bad), len(good)))
         if bad != good:
-            assert canonical.first_difference(value, bad) == expected
+            assert canonical.first_noncanonical_byte(value, bad) == expected
     finally:
         canonical._BATCH = saved

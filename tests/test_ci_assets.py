@@ -15,9 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import mutated, valid_doc, write
-
-from packverify.cli.main import run_captured
+from helpers import mutated, run_captured, valid_doc, write
 
 yaml = pytest.importorskip("yaml")  # PyYAML comes with detect-secrets, a runtime dependency
 

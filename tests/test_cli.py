@@ -8,9 +8,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from helpers import pretty, valid_doc, write
-
-from packverify.cli.main import run_captured
+from helpers import pretty, run_captured, valid_doc, write
 
 
 @pytest.fixture

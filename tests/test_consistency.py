@@ -67,7 +67,8 @@ def test_packverify_valid_packs_are_packrepo_valid(kwargs):
 
 
 def test_json_reports_are_byte_identical_across_runs(tmp_path):
-    from packverify.cli.main import run_captured
+    from helpers import run_captured
+
     from packverify.packer.assemble import serialize
 
     pack = tmp_path / "p.json"
@@ -86,9 +87,8 @@ def test_json_reports_are_byte_identical_across_runs(tmp_path):
 
 
 def test_an_oracle_crash_is_an_internal_error_finding_not_a_traceback(monkeypatch, tmp_path):
-    from helpers import check_doc
+    from helpers import check_doc, run_captured
 
-    from packverify.cli.main import run_captured
     from packverify.packer.assemble import serialize
 
     class Panic(BaseException):  # like pyo3's PanicException, not an Exception
@@ -108,3 +108,19 @@ def test_an_oracle_crash_is_an_internal_error_finding_not_a_traceback(monkeypatc
     pack.write_bytes(serialize(valid_doc()))
     code, out, err = run_captured(["check", str(pack), "--no-run-log"])
     assert code == 2 and "internal error" in err and "Traceback" not in out + err
+
+
+def test_the_version_is_the_distributions():
+    import tomllib
+
+    from packverify._version import __version__
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert __version__ == project["version"]
+
+
+def test_the_format_module_knows_the_schemas_utilization_ceiling():
+    from packverify.format import MAX_UTILIZATION
+
+    utilization = json.loads(schema_text())["properties"]["budget_info"]["properties"]["utilization"]
+    assert utilization["maximum"] == MAX_UTILIZATION == 1.005

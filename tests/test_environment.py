@@ -21,10 +21,10 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from helpers import run_captured
 from packaging.requirements import Requirement
 
 from packverify import doctor, tokenizer
-from packverify.cli.main import run_captured
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = json.loads((ROOT / "environment.manifest.json").read_text(encoding="utf-8"))

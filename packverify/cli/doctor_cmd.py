@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from packverify import __version__
-from packverify.cli.main import ExitCode, finish_run_log, open_run_log
+from packverify._version import tool_info
+from packverify.cli._common import ExitCode, finish_run_log, open_run_log
 
 _STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skipped": "yellow"}
 
@@ -54,7 +54,7 @@ def command(ctx, dev, manifest_path, fmt, run_log, no_run_log, color) -> int:
         return ExitCode.ERROR
     report = doctor.run_checks(manifest, dev=dev, manifest_path=manifest_path)
     if fmt == "json":
-        document = {"tool": {"name": "packverify", "version": __version__}, **report.to_dict()}
+        document = {"tool": tool_info(), **report.to_dict()}
         out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
         _render_text(report, out, color=color)

@@ -1,7 +1,7 @@
 """``packverify fuzz``: run the atheris fuzz targets for dedicated runners (CONTRACT.md §2–§4).
 
 Parses options, writes the run log (environment first), runs each target as a
-subprocess through :mod:`packverify.fuzz.runner`, shows libFuzzer's progress on
+subprocess through :mod:`packverify.fuzz.campaign`, shows libFuzzer's progress on
 stderr, and renders the summary. Exit codes: 0 no crash; 1 a target crashed (its
 input is saved with a replay command); 2 the fuzzer could not run (atheris missing,
 an unknown target, a fuzzer that died without a crash input).
@@ -9,10 +9,17 @@ an unknown target, a fuzzer that died without a crash input).
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
 import time
+from pathlib import Path
 
 import click
+
+from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list
+from packverify.fuzz import TARGETS
+from packverify.fuzz.campaign import atheris_missing, run_target
 
 _EPILOG = """\b
 Examples:
@@ -53,15 +60,6 @@ def command(ctx, targets, seconds, corpus, artifacts, fmt, list_only, run_log, n
     passes check --strict --repo). The same targets run on ClusterFuzzLite
     (.clusterfuzzlite/) and, bounded, in the test suite (tests/fuzzing/).
     """
-    import difflib
-    import json
-    from pathlib import Path
-
-    # Imported here: main.py imports this module while it is being set up.
-    from packverify.cli.main import ExitCode, finish_run_log, open_run_log, split_list
-    from packverify.fuzz import TARGETS
-    from packverify.fuzz.runner import atheris_missing, run_target
-
     out, err = ctx.obj["stdout"], ctx.obj["stderr"]
     if list_only:
         width = max(map(len, TARGETS))
@@ -94,7 +92,7 @@ def command(ctx, targets, seconds, corpus, artifacts, fmt, list_only, run_log, n
     crashed = any(r.crashed for r in runs)
     broken = [r for r in runs if r.error]
     verdict = "fail" if crashed else ("error" if broken else "pass")
-    summary = {"verdict": verdict, "targets": {r.name: r.to_json() for r in runs}}
+    summary = {"verdict": verdict, "targets": {r.name: r.to_dict() for r in runs}}
     if fmt == "json":
         out.write(json.dumps(summary, indent=2) + "\n")
     else:

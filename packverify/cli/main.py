@@ -1,11 +1,13 @@
 """``packverify`` commands. Exit codes for every command: 0 all checks held, 1
-something was verified and found wrong, 2 the command could not do its job."""
+something was verified and found wrong, 2 the command could not do its job.
+
+This module builds the command group from the ``*_cmd`` modules (one per command)
+and runs it; what the commands share is in ``_common``.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import enum
-import io
 import os
 import sys
 from collections.abc import Sequence
@@ -13,20 +15,9 @@ from typing import IO
 
 import click
 
-from packverify import __version__
-
-FORMATS = ("text", "json", "sarif", "junit")
-
-
-class ExitCode(enum.IntEnum):
-    OK = 0
-    FINDINGS = 1
-    ERROR = 2
-
-
-def split_list(values: Sequence[str]) -> list[str]:
-    """Values of a repeatable, comma-separated option (``--only a,b --only c``), trimmed."""
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+from packverify._version import __version__
+from packverify.cli import check_cmd, doctor_cmd, fuzz_cmd, meta_cmd, pack_cmd, repro_cmd, schema_cmd
+from packverify.cli._common import ExitCode
 
 
 class _Group(click.Group):
@@ -41,113 +32,8 @@ def cli() -> None:
     """Verify token-budgeted repository packs for LLM context windows."""
 
 
-@cli.command("check")
-@click.argument("packs", nargs=-1, required=True, metavar="PACK...")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Report format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
-@click.option("--repo", type=click.Path(exists=True, file_okay=False),
-              help="Repository to compare chunk content with (source oracle).")
-@click.option("--strict", is_flag=True, help="Warnings fail the verdict too.")
-@click.option("--only", multiple=True, metavar="ORACLES", help="Run only these oracles (comma-separated).")
-@click.option("--skip", multiple=True, metavar="ORACLES", help="Do not run these oracles (comma-separated).")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="Threads for token recounting; 0 = one per CPU.  [default: 0]")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=512 * 1024 * 1024, show_default=True,
-              help="Refuse pack files larger than this.")
-@click.option("--max-findings", type=click.IntRange(min=0), default=10_000, show_default=True,
-              help="List at most this many findings per oracle per pack (0 = all); the oracle still fails.")
-@click.option("--run-log", type=click.Path(dir_okay=False), default=os.path.join("artifacts", "check.run.json"),
-              show_default=True, help="Where to write the JSON run log.")
-@click.option("--no-run-log", is_flag=True, help="Write no run log.")
-@click.option("--color/--no-color", default=None, help="Colour in text output (default: only on a terminal).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
-@click.pass_context
-def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, max_findings, run_log,
-                  no_run_log, color, debug) -> int:
-    """Verify PACK files (or every *.json under a directory) against the schema and all oracles.
-
-    Oracles: parse, schema, budget, tokens, integrity, overlap, determinism, stats,
-    security, source (needs --repo).
-    """
-    from packverify.engine import UsageError, check
-    from packverify.environment import section
-    from packverify.report import REPORTERS
-
-    out: IO[str] = ctx.obj["stdout"]
-    err: IO[str] = ctx.obj["stderr"]
-    log = open_run_log(None if no_run_log else run_log, "check", ctx.obj["argv"], err)
-    jobs = jobs or (os.cpu_count() or 1)
-    try:
-        report = check(list(packs), repo=repo, only=split_list(only) or None, skip=split_list(skip), strict=strict,
-                       jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
-                       exclude=[] if no_run_log else [run_log])
-    except UsageError as exc:
-        err.write(f"packverify check: error: {exc}\n")
-        finish_run_log(log, ExitCode.ERROR, err, error=str(exc))
-        return ExitCode.ERROR
-    render = REPORTERS[fmt]
-    if output:
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as handle:
-                render(report, handle, color=False)
-        except OSError as exc:
-            err.write(f"packverify check: error: cannot write {output}: {exc.strerror or exc}\n")
-            finish_run_log(log, ExitCode.ERROR, err, error=f"cannot write {output}")
-            return ExitCode.ERROR
-    else:
-        render(report, out, color=color)
-    if report.internal_errors:
-        err.write(f"packverify check: {report.internal_errors} internal error(s) — a packverify bug; "
-                  "the report lists them as <oracle>.internal-error (use --debug for tracebacks)\n")
-        code = ExitCode.ERROR
-    else:
-        code = ExitCode.OK if report.verdict.value == "pass" else ExitCode.FINDINGS
-    finish_run_log(log, code, err, verdict=report.verdict.value,
-            packs=[{"path": p.path, "sha256": p.sha256, "verdict": p.verdict.value, "findings": len(p.findings)}
-                   for p in report.packs])
-    return code
-
-
-def open_run_log(path, command, argv, err):
-    """The command's run log (environment recorded now, before the work); ``path`` None
-    means none. A log that cannot be written is a warning on ``err``, never an error."""
-    from packverify.runlog import RunLog
-
-    try:
-        return RunLog(path, command, argv)
-    except OSError as exc:
-        err.write(f"packverify {command}: warning: cannot write run log {path}: {exc.strerror or exc}\n")
-        return RunLog(None, command, argv)
-
-
-def finish_run_log(log, code, err, **outcome) -> None:
-    """Write the run log's outcome and exit code (a failure to write is a warning)."""
-    try:
-        log.finish(exit_code=int(code), **outcome)
-    except OSError as exc:
-        err.write(f"packverify: warning: cannot write run log: {exc.strerror or exc}\n")
-
-
-@cli.command("schema")
-@click.pass_context
-def schema_command(ctx) -> int:
-    """Print the pack JSON Schema (spec/index.schema.json)."""
-    from packverify.oracles.schema import schema_text
-
-    ctx.obj["stdout"].write(schema_text())
-    return ExitCode.OK
-
-
-def _register() -> None:
-    # Each further command lives in its own module (packverify/cli/<name>_cmd.py).
-    from packverify.cli import doctor_cmd, fuzz_cmd, meta_cmd, pack_cmd, repro_cmd
-
-    for module in (pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd):
-        cli.add_command(module.command)
-
-
-_register()
+for _module in (check_cmd, schema_cmd, pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd):
+    cli.add_command(_module.command)
 
 
 def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
@@ -192,10 +78,3 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     sys.exit(code)
-
-
-def run_captured(argv: Sequence[str]) -> tuple[int, str, str]:
-    """Run the CLI with captured output: (exit code, stdout, stderr). For tests."""
-    out, err = io.StringIO(), io.StringIO()
-    code = run(argv, out, err)
-    return code, out.getvalue(), err.getvalue()

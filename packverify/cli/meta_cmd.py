@@ -4,21 +4,53 @@ Parses options, runs :func:`packverify.meta.run_meta`, renders the text or JSON
 report (CONTRACT.md §3), writes the run log. Exit codes: 0 every relation held, 1
 a relation failed (its reproducer is under ``artifacts/meta/<relation>/``), 2 the
 packer cannot be run (bad template, command not found, fails on a two-file
-repository) or the options are wrong. hypothesis and the meta package are
-imported only when the command runs, never at CLI start-up.
+repository), the options are wrong, or packverify itself failed (a bug: said so
+plainly, with the traceback under ``--debug``). Importing ``packverify.meta``
+does not import hypothesis; only the search does, when the command runs.
 """
 
 from __future__ import annotations
 
+import difflib
+import importlib.util
 import json
 import os
 import sys
+import traceback
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from packverify.cli.main import ExitCode, finish_run_log, open_run_log, split_list
+from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list
+from packverify.meta import DEFAULT_TEMPLATE, RELATIONS, PackerUnavailable, TemplatePacker, run_meta
+from packverify.meta.search import DEFAULT_SHRINK_RUNS
 
-RELATION_NAMES = ("M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7")
+
+class _OptionError(Exception):
+    """An option value the command cannot use (exit 2)."""
+
+
+def _relation_names(relations) -> list[str]:
+    names: list[str] = []
+    for name in split_list(relations) or list(RELATIONS):
+        upper = name.upper()
+        if upper not in RELATIONS:
+            close = difflib.get_close_matches(upper, list(RELATIONS), n=1)
+            raise _OptionError(f"unknown relation {name!r}" + (f" (did you mean {close[0]}?)" if close else "")
+                               + f"; relations: {', '.join(RELATIONS)}")
+        if upper not in names:
+            names.append(upper)
+    return names
+
+
+def _budget_range(budgets: str | None) -> tuple[int, int] | None:
+    if budgets is None:
+        return None
+    low, sep, high = budgets.partition(":")
+    if not (sep and low.strip().isdigit() and high.strip().isdigit() and 1000 <= int(low) <= int(high)):
+        raise _OptionError(f"--budgets {budgets!r}: expected LO:HI with 1000 <= LO <= HI")
+    return int(low), int(high)
 
 
 @click.command("meta")
@@ -37,7 +69,7 @@ RELATION_NAMES = ("M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
 @click.option("--artifacts", type=click.Path(file_okay=False), default="artifacts", show_default=True,
               help="Reproducers go to ARTIFACTS/meta/<relation>/.")
-@click.option("--shrink-runs", type=click.IntRange(min=0), default=150, show_default=True,
+@click.option("--shrink-runs", type=click.IntRange(min=0), default=DEFAULT_SHRINK_RUNS, show_default=True,
               help="Packer runs to spend shrinking one failure (a count, not seconds: runs are reproducible).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True,
               help="Seconds one packer run may take.")
@@ -45,9 +77,10 @@ RELATION_NAMES = ("M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7")
 @click.option("--run-log", type=click.Path(dir_okay=False), default=os.path.join("artifacts", "meta.run.json"),
               show_default=True, help="Where to write the JSON run log.")
 @click.option("--no-run-log", is_flag=True, help="Write no run log.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
 @click.pass_context
 def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output, artifacts, shrink_runs, timeout, quiet,
-            run_log, no_run_log) -> int:
+            run_log, no_run_log, debug) -> int:
     """Check metamorphic relations between runs of a packer on related inputs.
 
     \b
@@ -71,46 +104,26 @@ def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output
         finish_run_log(log, ExitCode.ERROR, stderr, error=message)
         return ExitCode.ERROR
 
-    names = []
-    for name in split_list(relations) or RELATION_NAMES:
-        upper = name.upper()
-        if upper not in RELATION_NAMES:
-            import difflib
-
-            close = difflib.get_close_matches(upper, RELATION_NAMES, n=1)
-            return fail(f"unknown relation {name!r}" + (f" (did you mean {close[0]}?)" if close else "")
-                        + f"; relations: {', '.join(RELATION_NAMES)}")
-        if upper not in names:
-            names.append(upper)
-    budget_range = None
-    if budgets is not None:
-        low, sep, high = budgets.partition(":")
-        if not (sep and low.strip().isdigit() and high.strip().isdigit() and 1000 <= int(low) <= int(high)):
-            return fail(f"--budgets {budgets!r}: expected LO:HI with 1000 <= LO <= HI")
-        budget_range = (int(low), int(high))
     try:
-        import hypothesis  # noqa: F401  (the search needs it; fail cleanly without)
-    except ImportError:
+        names, budget_range = _relation_names(relations), _budget_range(budgets)
+    except _OptionError as exc:
+        return fail(str(exc))
+    if importlib.util.find_spec("hypothesis") is None:  # the search needs it: fail cleanly without
         return fail("packverify meta needs hypothesis (pip install 'packverify[dev]' or hypothesis==6.157.0)")
-    from packverify.meta import DEFAULT_TEMPLATE, PackerUnavailable, TemplatePacker, run_meta
-
+    options = {"relations": names, "examples": examples, "seed": seed, "repo": repo, "artifacts": artifacts,
+               "shrink_runs": shrink_runs, "budgets": budget_range}
     try:
         packer = TemplatePacker(template or DEFAULT_TEMPLATE, timeout=timeout)
-    except PackerUnavailable as exc:
-        return fail(f"cannot run the packer: {exc}")
-    show = not quiet and hasattr(stderr, "isatty") and stderr.isatty()
-    try:
-        if show:
-            report = _with_progress(run_meta, stderr, packer, relations=names, examples=examples,
-                                    seed=seed, repo=repo, artifacts=artifacts, shrink_runs=shrink_runs,
-                                    budgets=budget_range)
-        else:
-            report = run_meta(packer, relations=names, examples=examples, seed=seed, repo=repo, artifacts=artifacts,
-                              shrink_runs=shrink_runs, budgets=budget_range)
+        show = not quiet and hasattr(stderr, "isatty") and stderr.isatty()
+        report = _with_progress(stderr, packer, **options) if show else run_meta(packer, **options)
     except PackerUnavailable as exc:
         return fail(f"cannot run the packer: {exc}")
     except OSError as exc:
         return fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if getattr(exc, "filename", None) else ""))
+    except Exception as exc:  # a packverify bug: say so plainly, never a traceback unless asked
+        if debug:
+            stderr.write(traceback.format_exc())
+        return fail(f"internal error (a packverify bug): {type(exc).__name__}: {exc}")
     rendered = _json(report) if fmt == "json" else _text(report)
     if output:
         try:
@@ -121,16 +134,13 @@ def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output
     else:
         stdout.write(rendered)
     code = ExitCode.FINDINGS if report.verdict == "fail" else ExitCode.OK
-    if any(r.internal for r in report.results):
-        stderr.write("packverify meta: an internal error stopped a relation — a packverify bug; see its message\n")
-        code = ExitCode.ERROR
     finish_run_log(log, code, stderr, verdict=report.verdict, packer=report.packer, seed=seed, examples=examples,
-            relations={r.name: r.to_json() for r in report.results})
+                   relations={r.name: r.to_dict() for r in report.results})
     return code
 
 
 def _json(report) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
 def _text(report) -> str:
@@ -149,10 +159,7 @@ def _text(report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _with_progress(run, stream, packer, **kwargs):
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
+def _with_progress(stream, packer, **kwargs):
     console = Console(file=stream if stream is not sys.stdout else sys.stderr)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True) as bar:
@@ -168,4 +175,4 @@ def _with_progress(run, stream, packer, **kwargs):
             elif event == "done":
                 bar.update(task, completed=examples, description=f"{name} done")
 
-        return run(packer, progress=progress, **kwargs)
+        return run_meta(packer, progress=progress, **kwargs)

@@ -7,7 +7,9 @@ import sys
 
 import click
 
-from packverify.cli.main import ExitCode, finish_run_log, open_run_log
+from packverify.cli._common import ExitCode, finish_run_log, open_run_log
+from packverify.packer.build import PackError, build_pack
+from packverify.packer.discover import DEFAULT_MAX_FILE_BYTES, DiscoveryError
 
 
 @click.command("pack")
@@ -16,7 +18,7 @@ from packverify.cli.main import ExitCode, finish_run_log, open_run_log
 @click.option("--tokenizer", type=click.Choice(["cl100k", "o200k"]), default="cl100k", show_default=True)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the pack here (default: stdout).")
 @click.option("--worktree", is_flag=True, help="Pack the working tree, not the HEAD commit of a git repository.")
-@click.option("--max-file-bytes", type=click.IntRange(min=1), default=1 << 20, show_default=True,
+@click.option("--max-file-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_FILE_BYTES, show_default=True,
               help="Leave out files larger than this.")
 @click.option("--repo-name", help="repo_info.path to record (default: the directory's name).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Threads for token counting; 0 = one per CPU.")
@@ -38,35 +40,20 @@ def command(ctx, repo, budget, tokenizer, out, worktree, max_file_bytes, repo_na
     Exact duplicate files are packed once. Output is canonical
     (RFC 8785) and byte-identical across runs and machines.
     """
-    from packverify.packer.build import PackError, build_pack
-    from packverify.packer.discover import DiscoveryError
-
     stdout, stderr = ctx.obj["stdout"], ctx.obj["stderr"]
     log = open_run_log(None if no_run_log else run_log, "pack", ctx.obj["argv"], stderr)
     jobs = jobs or (os.cpu_count() or 1)
     show = not quiet and hasattr(stderr, "isatty") and stderr.isatty()
+    options = {"budget": budget, "tokenizer": tokenizer, "worktree": worktree, "max_file_bytes": max_file_bytes,
+               "jobs": jobs, "repo_name": repo_name}
     try:
-        if show:
-            result = _with_progress(build_pack, stderr, repo, budget=budget, tokenizer=tokenizer, worktree=worktree,
-                                    max_file_bytes=max_file_bytes, jobs=jobs, repo_name=repo_name)
-        else:
-            result = build_pack(repo, budget=budget, tokenizer=tokenizer, worktree=worktree,
-                                max_file_bytes=max_file_bytes, jobs=jobs, repo_name=repo_name)
+        result = _with_progress(stderr, repo, **options) if show else build_pack(repo, **options)
     except (PackError, DiscoveryError) as exc:
         stderr.write(f"packverify pack: error: {exc}\n")
         finish_run_log(log, ExitCode.ERROR, stderr, error=str(exc))
         return ExitCode.ERROR
     try:
-        if out:
-            with open(out, "wb") as handle:
-                handle.write(result.data)
-        else:
-            buffer = getattr(stdout, "buffer", None)
-            if buffer is not None:
-                buffer.write(result.data)
-                buffer.flush()
-            else:
-                stdout.write(result.data.decode("utf-8"))
+        _write(result.data, out, stdout)
     except OSError as exc:
         stderr.write(f"packverify pack: error: cannot write {out or 'stdout'}: {exc.strerror or exc}\n")
         finish_run_log(log, ExitCode.ERROR, stderr, error=f"cannot write {out}")
@@ -93,7 +80,20 @@ def command(ctx, repo, budget, tokenizer, out, worktree, max_file_bytes, repo_na
     return ExitCode.OK
 
 
-def _with_progress(build, stream, repo, **kwargs):
+def _write(data: bytes, out: str | None, stdout) -> None:
+    if out:
+        with open(out, "wb") as handle:
+            handle.write(data)
+        return
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        stdout.write(data.decode("utf-8"))
+
+
+def _with_progress(stream, repo, **kwargs):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -106,4 +106,4 @@ def _with_progress(build, stream, repo, **kwargs):
                 tasks[phase] = bar.add_task(phase, total=max(total, 1))
             bar.update(tasks[phase], completed=done, total=max(total, 1))
 
-        return build(repo, progress=progress, **kwargs)
+        return build_pack(repo, progress=progress, **kwargs)

@@ -13,6 +13,9 @@ import traceback
 
 import click
 
+from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list
+from packverify.repro import RENDERERS, ReproError, reproduce
+
 _EPILOG = """\b
 Placeholders in COMMAND: {repo} (the fresh copy), {out} (the file to compare),
 {budget}, {tokenizer}. A single quoted argument is split like a shell would.
@@ -57,10 +60,6 @@ def command(ctx, command_args, repo, runs, vary, exclude, isolate, budget, token
     When it is not, report where the outputs differ (first byte; every JSON pointer)
     and which variation causes it, found by re-running with one variation at a time.
     """
-    # Imported here: main.py imports this module while it is being set up.
-    from packverify.cli.main import ExitCode, finish_run_log, open_run_log, split_list
-    from packverify.repro import RENDERERS, ReproError, reproduce
-
     out = ctx.obj["stdout"]
     err = ctx.obj["stderr"]
     log = open_run_log(os.path.join(output_dir, "repro.run.json"), "repro", ctx.obj["argv"], err)

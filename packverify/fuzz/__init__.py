@@ -2,10 +2,10 @@
 
 * :mod:`packverify.fuzz.targets` — each target's ``TestOneInput``: the same function
   runs under libFuzzer (``tests/fuzzing/<name>_fuzzer.py``, ClusterFuzzLite/OSS-Fuzz,
-  ``python -m packverify.fuzz.run``) and in the bounded pytest replays;
-* :mod:`packverify.fuzz.run` — ``python -m packverify.fuzz.run TARGET [libFuzzer
+  ``python -m packverify.fuzz.libfuzzer``) and in the bounded pytest replays;
+* :mod:`packverify.fuzz.libfuzzer` — ``python -m packverify.fuzz.libfuzzer TARGET [libFuzzer
   flags]``: one target, packverify instrumented, under libFuzzer;
-* :mod:`packverify.fuzz.runner` — ``packverify fuzz``: targets as subprocesses for
+* :mod:`packverify.fuzz.campaign` — ``packverify fuzz``: targets as subprocesses for
   ``--seconds`` each, progress from libFuzzer's output, crashes saved with a replay
   command, a summary.
 

@@ -1,6 +1,6 @@
 """The fuzz targets: one ``TestOneInput(data: bytes)`` per target, shared by the
 standalone atheris fuzzers (``tests/fuzzing/*_fuzzer.py``, ClusterFuzzLite/OSS-Fuzz),
-``python -m packverify.fuzz.run`` and the bounded pytest replays.
+``python -m packverify.fuzz.libfuzzer`` and the bounded pytest replays.
 
 Each target turns bytes into an input, runs the real engine, and raises
 :class:`FuzzFailure` (an ``AssertionError``) when a property fails; any other
@@ -35,25 +35,26 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
 from typing import Any
 
 from packverify.canonical import jcs_bytes
 from packverify.context import Context
 from packverify.engine import check_loaded
+from packverify.format import ZERO_COMMIT, split_lines
 from packverify.load import parse_bytes
 from packverify.model import PackReport, Report, Status, Verdict
 from packverify.oracles import INTERNAL_ERROR, NAMES, REGISTRY
+from packverify.packer.assemble import Selection, assemble
+from packverify.packer.build import build_pack
 from packverify.pointer import resolve
+from packverify.repo_fixtures import git_commit
+from packverify.report import REPORTERS
 from packverify.tokenizer import count_many, get_encoding
 
 # Seconds one input may take (checked after the fact; libFuzzer's -timeout catches
 # hangs). An instrumented check of a 4 KB input takes milliseconds; a pack build a
 # few hundred — the limit is for "something went quadratic", not for noise.
 TIME_LIMIT = {"check_raw": 10.0, "check_structured": 10.0, "pack": 30.0}
-GIT_ENV = {"GIT_AUTHOR_NAME": "fuzz", "GIT_AUTHOR_EMAIL": "fuzz@example.invalid", "GIT_COMMITTER_NAME": "fuzz",
-           "GIT_COMMITTER_EMAIL": "fuzz@example.invalid", "GIT_AUTHOR_DATE": "2001-02-03T04:05:06Z",
-           "GIT_COMMITTER_DATE": "2001-02-03T04:05:06Z", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
 
 
 class FuzzFailure(AssertionError):
@@ -121,8 +122,6 @@ def _render_all(report: PackReport, *, sample: bool = True) -> None:
     small input, so they run only on reports that carry non-ASCII or control
     characters — the reports that can break a renderer — and of those only on the
     ``sample`` the caller picks; JSON and JUnit always run."""
-    from packverify.report import REPORTERS
-
     whole = Report((report,), report.verdict, False, {})
     formats = tuple(REPORTERS) if sample and _hostile(report) else ("json", "junit")
     for name in formats:
@@ -168,12 +167,6 @@ def fixture_repo() -> str:
                 handle.write(text.encode("utf-8"))
         _fixture["path"] = root
     return _fixture["path"]
-
-
-def _lines(text: str) -> list[str]:
-    from packverify.packer.assemble import split_lines
-
-    return split_lines(text)
 
 
 # --------------------------------------------------------------------------- check_raw
@@ -263,13 +256,11 @@ def _value(fdp, depth: int = 0) -> Any:
 def _base_pack(fdp) -> dict:
     """A valid pack cut from the fixture files (and perhaps a free-form file), built
     by the reference assembler with real token counts."""
-    from packverify.packer.assemble import Selection, assemble
-
     selections = []
     for path in sorted(FIXTURE_FILES):
         if not fdp.ConsumeBool():
             continue
-        lines = _lines(FIXTURE_FILES[path])
+        lines = split_lines(FIXTURE_FILES[path])
         if not lines:
             continue
         start = fdp.ConsumeIntInRange(1, len(lines))
@@ -280,7 +271,7 @@ def _base_pack(fdp) -> dict:
                                     language=_pick(fdp, (None, "python", "markdown", "text", "c/c++~"))))
     if fdp.ConsumeBool():
         text = fdp.ConsumeUnicodeNoSurrogates(fdp.ConsumeIntInRange(1, 200))
-        lines = _lines(text)
+        lines = split_lines(text)
         if lines:
             selections.append(Selection(_pick(fdp, ("free.py", "ü/😀.txt", "a b/c~d.md")), 1, len(lines),
                                         "".join(lines), language="python"))
@@ -365,14 +356,14 @@ def structured_document(data: bytes) -> tuple[dict | Any, bool, bool]:
     return doc, strict, use_repo
 
 
-def shuffled_keys(value: Any, rng: random.Random) -> Any:
+def _shuffled_keys(value: Any, rng: random.Random) -> Any:
     """``value`` with every object's keys in a random order (same JSON value)."""
     if isinstance(value, dict):
         items = list(value.items())
         rng.shuffle(items)
-        return {k: shuffled_keys(v, rng) for k, v in items}
+        return {k: _shuffled_keys(v, rng) for k, v in items}
     if isinstance(value, list):
-        return [shuffled_keys(v, rng) for v in value]
+        return [_shuffled_keys(v, rng) for v in value]
     return value
 
 
@@ -380,7 +371,7 @@ def messy_bytes(document: Any, seed: int) -> bytes:
     """The same document, serialised another way: shuffled keys, some indentation,
     ASCII escapes or raw UTF-8 — everything RFC 8785 pins down, done differently."""
     rng = random.Random(seed)
-    text = json.dumps(shuffled_keys(document, rng), indent=rng.choice([None, 0, 1, 2, "\t"]),
+    text = json.dumps(_shuffled_keys(document, rng), indent=rng.choice([None, 0, 1, 2, "\t"]),
                       ensure_ascii=rng.choice([True, False]),
                       separators=rng.choice([None, (",", ":"), (" , ", " : ")]))
     return (text + rng.choice(["", "\n", " \r\n"])).encode("utf-8")
@@ -539,14 +530,10 @@ def _write_tree(fdp, root: bytes) -> list[bytes]:
 
 
 def _git_commit(root: str) -> bool:
-    env = {**os.environ, **GIT_ENV}
+    """Commit the fuzzed tree; False when git refuses (a name it cannot store) or is missing."""
     try:
-        for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--allow-empty", "-m", "fuzz"]):
-            done = subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "core.quotepath=off", "-C", root, *args],
-                                  env=env, capture_output=True, timeout=60)
-            if done.returncode != 0:
-                return False
-    except (OSError, subprocess.TimeoutExpired):
+        git_commit(root)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
         return False
     return True
 
@@ -555,8 +542,6 @@ def pack_tree(data: bytes) -> None:
     """A fuzzed repository → ``build_pack`` → ``check --strict --repo``: always passes,
     but for the one documented exception — ``budget.underflow`` alone, when every
     line left out is longer than the budget left unused (docs/packer.md)."""
-    from packverify.packer.build import build_pack
-
     started = time.perf_counter()
     fdp = _provider(data)
     budget = fdp.ConsumeIntInRange(1000, 3000)
@@ -582,13 +567,6 @@ def pack_tree(data: bytes) -> None:
                             f"unused, yet check does not report exactly budget.underflow: {codes}")
         if not loaded.canonical:
             problems.append("the reference packer's bytes are not canonical")
-        if use_git and result.discovery.commit == "0" * 40:
+        if use_git and result.discovery.commit == ZERO_COMMIT:
             problems.append("a committed repository was packed as a working tree")
     _raise("pack", problems, started)
-
-
-ENTRY_POINTS: dict[str, Callable[[bytes], None]] = {
-    "check_raw": check_raw,
-    "check_structured": check_structured,
-    "pack": pack_tree,
-}

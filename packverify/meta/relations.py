@@ -15,17 +15,23 @@ reproducers go (``reproducer``).
 
 from __future__ import annotations
 
+import copy
+import json
 import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from packverify.meta.runner import Output, RelationFailed, Spec
-from packverify.strategies import Repo, RepoFile, synthetic_text
+from packverify import tokenizer as _tokenizer
+from packverify.format import COMMON_VENDOR_DIRS, DEFAULT_UNDERFLOW, split_lines
+from packverify.meta.packers import Output, RelationFailed, Spec
+from packverify.packer.build import MANIFESTS
+from packverify.pointer import to_pointer
+from packverify.repo_fixtures import Repo, RepoFile
+from packverify.sample_text import synthetic_text
 
 TEXT_KINDS = ("code", "markdown", "config", "text")
-VENDOR_DIRS = ("node_modules", "vendor", "third_party")
 M1_THRESHOLD = 0.01  # share of the budget the duplicate may displace
 M4_THRESHOLD = 0.8  # Jaccard index of the selected lines
 M6_SLACK = (0.02, 16)  # (share of the removed file's tokens, tokens) of chunk-boundary effects tolerated
@@ -93,49 +99,49 @@ class LineTokens:
     """Token count of single lines of a repository's text files (the weight of a line)."""
 
     def __init__(self, repo: Repo, tokenizer: str) -> None:
-        from packverify import tokenizer as _tokenizer
-        from packverify.packer.assemble import split_lines
-
-        self._count = _tokenizer.count
         self._encoding = _tokenizer.get_encoding(tokenizer)
-        self._split = split_lines
         self._repo = repo
         self._lines: dict[str, list[str]] = {}
 
     def __call__(self, path: str, number: int) -> int:
         if path not in self._lines:
             text = self._repo.text(path)
-            self._lines[path] = self._split(text) if text is not None else []
+            self._lines[path] = split_lines(text) if text is not None else []
         lines = self._lines[path]
-        return self._count(self._encoding, lines[number - 1]) if 0 < number <= len(lines) else 0
+        return _tokenizer.count(self._encoding, lines[number - 1]) if 0 < number <= len(lines) else 0
 
     def total(self, lines: Iterable[tuple[str, int]]) -> int:
         return sum(self(path, n) for path, n in lines)
 
 
-def json_difference(a: Any, b: Any, pointer: str = "") -> tuple[str, Any, Any] | None:
-    """The first JSON pointer where ``a`` and ``b`` differ, with both values."""
+def json_difference(a: Any, b: Any) -> tuple[str, Any, Any] | None:
+    """The first JSON pointer where ``a`` and ``b`` differ, with both values (numbers
+    compare by value: ``1`` and ``1.0`` are the same number to a packer)."""
+    found = _first_difference_path(a, b, ())
+    return None if found is None else (to_pointer(found[0]), found[1], found[2])
+
+
+def _first_difference_path(a: Any, b: Any, path: tuple) -> tuple[tuple, Any, Any] | None:
     if type(a) is not type(b) and not (isinstance(a, (int, float)) and isinstance(b, (int, float))
                                        and not isinstance(a, bool) and not isinstance(b, bool)):
-        return pointer, a, b
+        return path, a, b
     if isinstance(a, dict):
         for key in sorted(set(a) | set(b)):
-            escaped = str(key).replace("~", "~0").replace("/", "~1")
             if key not in a or key not in b:
-                return f"{pointer}/{escaped}", a.get(key, "<absent>"), b.get(key, "<absent>")
-            found = json_difference(a[key], b[key], f"{pointer}/{escaped}")
+                return (*path, key), a.get(key, "<absent>"), b.get(key, "<absent>")
+            found = _first_difference_path(a[key], b[key], (*path, key))
             if found:
                 return found
         return None
     if isinstance(a, list):
         for i, (x, y) in enumerate(zip(a, b)):
-            found = json_difference(x, y, f"{pointer}/{i}")
+            found = _first_difference_path(x, y, (*path, i))
             if found:
                 return found
         if len(a) != len(b):
-            return f"{pointer}/{min(len(a), len(b))}", f"{len(a)} items", f"{len(b)} items"
+            return (*path, min(len(a), len(b))), f"{len(a)} items", f"{len(b)} items"
         return None
-    return None if a == b else (pointer, a, b)
+    return None if a == b else (path, a, b)
 
 
 def _short(value: Any) -> str:
@@ -145,8 +151,6 @@ def _short(value: Any) -> str:
 
 def byte_difference(a: bytes, b: bytes) -> str:
     """Where two packs differ: every JSON difference's first pointer, else the first byte."""
-    import json
-
     try:
         found = json_difference(json.loads(a), json.loads(b))
     except (ValueError, UnicodeDecodeError):
@@ -237,8 +241,6 @@ _SUFFIXES = ("-", "-2", "_", "0", "_1", "x", "_renamed", "~")
 
 def _neutral(path: str) -> bool:
     """No packer could read a role into this name (README, manifest, entry point, test)."""
-    from packverify.packer.build import MANIFESTS
-
     name = path.rsplit("/", 1)[-1].lower()
     stem = os.path.splitext(name)[0]
     return not (stem in _SPECIAL_STEMS or name in MANIFESTS or name.startswith(".") or stem.startswith("test")
@@ -266,8 +268,6 @@ def _normalized(output: Output, rename: dict[str, str] | None = None, *, drop: I
     """The document with path-derived fields removed: ids, manifest_digest, body
     span ids, the commit (a different tree is a different commit); paths renamed;
     chunks in (path, lines) order; plus the ``drop`` pointers."""
-    import copy
-
     doc = copy.deepcopy(output.document)
     if not isinstance(doc, dict):
         return doc
@@ -342,8 +342,6 @@ def m3_budget_doubled(trace, case: Case) -> str:
 
 def m4_tokenizer(trace, case: Case) -> str:
     """cl100k → o200k with the budget scaled by the token ratio ⇒ selection Jaccard ≥ 0.8."""
-    from packverify import tokenizer as _tokenizer
-
     base = trace.run("base", case.spec()).require("base")
     contents = [c.get("content") for c in base.chunks if isinstance(c.get("content"), str)]
     cl100k = base.figure("budget_info", "actual_tokens") or 0
@@ -371,7 +369,7 @@ def m4_tokenizer(trace, case: Case) -> str:
 def m5_vendor(trace, case: Case) -> str:
     """A large vendored folder ⇒ the pack is unchanged except the ignored-file count."""
     base = trace.run("base", case.spec()).require("base")
-    top = trace.draw("vendor", "sampled_from", list(VENDOR_DIRS))
+    top = trace.draw("vendor", "sampled_from", list(COMMON_VENDOR_DIRS))
     count = trace.draw("vendor_files", "integers", [1, 12])
     seed = trace.draw("vendor_seed", "integers", [0, 2**24])
     repeat = trace.draw("vendor_repeat", "integers", [1, 200])
@@ -399,8 +397,6 @@ def m5_vendor(trace, case: Case) -> str:
 
 def m6_remove_file(trace, case: Case) -> str:
     """Remove a selected chunk's file ⇒ no overflow, the budget is reallocated."""
-    from packverify import tokenizer as _tokenizer
-
     base = trace.run("base", case.spec()).require("base")
     selected = sorted({c.get("file_path") for c in base.chunks if c.get("selected_mode", "full") == "full"
                        and isinstance(c.get("file_path"), str) and case.repo.get(c.get("file_path"))})
@@ -420,7 +416,7 @@ def m6_remove_file(trace, case: Case) -> str:
                              f"{claimed}, but the base pack's {base.figure('statistics', 'total_tokens')} minus the "
                              f"file leaves {available} (tolerance {slack}): the claim hides content it left out")
     actual = follow.figure("budget_info", "actual_tokens") or 0
-    if available - slack > case.budget and actual < (1 - 0.005) * case.budget:
+    if available - slack > case.budget and actual < (1 - DEFAULT_UNDERFLOW) * case.budget:
         raise RelationFailed(f"after removing {gone!r} the pack holds {actual} tokens of budget {case.budget} "
                              f"although {available} tokens remain: the freed budget was not reallocated")
     return f"removed {gone!r}: {base.figure('budget_info', 'actual_tokens')} → {actual} tokens"

@@ -18,6 +18,7 @@ case (``search``).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shlex
@@ -26,12 +27,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from packverify.strategies import GIT_DATE, Repo, materialize
-
-_GIT_STEPS = ("git -C {repo} init -q && git -C {repo} add -A && "
-              f"GIT_AUTHOR_DATE={GIT_DATE} GIT_COMMITTER_DATE={GIT_DATE} "
-              "git -C {repo} -c user.name=packverify -c user.email=packverify@example.invalid "
-              "-c commit.gpgsign=false commit -q --allow-empty -m 'packverify test tree'")
+from packverify.meta.packers import PackerUnavailable, Session, TemplatePacker
+from packverify.meta.relations import RELATIONS, Case
+from packverify.meta.trace import ChoiceNotApplicable, replay
+from packverify.repo_fixtures import git_commit_script, materialize, read_tree
 
 
 def write_reproducer(artifacts: Path, name: str, packer, result, seed: int) -> str:
@@ -101,7 +100,7 @@ def _markdown(record: dict[str, Any], packer, where: str) -> str:
         else:
             lines.append(f"mkdir -p $work/{label} && cp -R {run['tree']} {repo}")
         if run["git"] and not label.endswith("-again"):
-            lines.append(_GIT_STEPS.format(repo=repo))
+            lines.append(git_commit_script(repo))
         argv = packer.argv(repo, run["budget"], run["tokenizer"], f"$work/{label}/out.json")
         lines.append(" ".join(_quote(a) for a in argv))
         lines.append(f"{shlex.quote(sys.executable)} -m packverify check $work/{label}/out.json --strict --repo {repo}")
@@ -124,35 +123,39 @@ def _quote(arg: str) -> str:
 
 def replay_directory(path: str | os.PathLike, template: str | None = None) -> tuple[int, str]:
     """Re-run the relation recorded in a reproducer directory: (exit code, message)."""
-    from packverify.meta.runner import PackerUnavailable, Session, TemplatePacker
-    from packverify.meta.search import Case, load_tree, replay
-
     root = Path(path)
-    record = json.loads((root / "case.json").read_text(encoding="utf-8"))
     try:
-        packer = TemplatePacker(template or record["packer"])
+        record = json.loads((root / "case.json").read_text(encoding="utf-8"))
+        name, draws, budget, git = record["relation"], record["draws"], record["budget"], record["git"]
+        kinds, recorded_packer = record.get("kinds"), record["packer"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # no case.json, not JSON, not an object, a field missing
+        return 2, f"cannot read {root / 'case.json'}: {type(exc).__name__}: {exc}"
+    if not isinstance(name, str) or name not in RELATIONS:
+        return 2, f"{root / 'case.json'} names no relation of this packverify: {name!r}"
+    try:
+        case = Case(read_tree(root / "repo", kinds), budget, git)
+    except OSError as exc:
+        return 2, f"cannot read the case's tree {root / 'repo'}: {exc.strerror or exc}"
+    try:
+        packer = TemplatePacker(template or recorded_packer)
         packer.check_runnable()
     except PackerUnavailable as exc:
         return 2, f"cannot run the packer: {exc}"
-    repo = load_tree(root / "repo", record.get("kinds"))
-    case = Case(Repo(tuple(repo)), record["budget"], record["git"])
     session = Session(packer)
     try:
-        failure = replay(record["relation"], session, case, record["draws"])
+        failure = replay(name, session, case, draws)
     except PackerUnavailable as exc:
         return 2, f"cannot run the packer: {exc}"
-    except Exception as exc:  # a recorded choice no longer applies
-        return 2, f"cannot replay: {type(exc).__name__}: {exc}"
+    except ChoiceNotApplicable as exc:
+        return 2, f"cannot replay: the recorded choice {exc} no longer applies to this case"
     finally:
         session.close()
     if failure is None:
-        return 0, f"{record['relation']} holds on this case: not reproduced"
-    return 1, f"{record['relation']} still fails: {failure.message}"
+        return 0, f"{name} holds on this case: not reproduced"
+    return 1, f"{name} still fails: {failure.message}"
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(prog="python -m packverify.meta.reproducer",
                                      description="Re-run a failed packverify meta relation from its reproducer.")
     parser.add_argument("directory")

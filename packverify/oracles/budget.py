@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from packverify.format import underflow_floor
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, Code
 from packverify.view import as_int, as_number
@@ -76,8 +77,7 @@ def check(pack, ctx) -> Iterator[Finding]:
     if allowed is None:
         allowed = ctx.default_underflow
     available = as_int(pack.get("statistics", "total_tokens"))
-    ceiling = target if available is None else min(target, available)
-    floor = ceiling * (1 - allowed)
+    floor = underflow_floor(target, available, allowed)
     if actual < floor:
         yield Finding("budget.underflow", ("budget_info", "actual_tokens"),
                       f"actual_tokens {actual} is below {floor:.1f} = min(target_budget {target}, "

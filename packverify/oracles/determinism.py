@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from packverify.canonical import CHUNK_ID_SCHEME, SERIALIZATION, canonical_chunk_id, first_difference
+from packverify.canonical import first_noncanonical_byte
+from packverify.format import CHUNK_ID_SCHEME, SERIALIZATION, canonical_chunk_id, chunk_order_key
 from packverify.model import Finding, Severity
 from packverify.oracles._base import ERROR, WARNING, Code
 from packverify.view import as_str
@@ -57,7 +58,7 @@ def _order(pack) -> Iterator[Finding]:
     for c in pack.chunks:
         if c.file_path is None or c.start_line is None or c.end_line is None:
             continue
-        key = (c.file_path, c.start_line, c.end_line, c.id or "")
+        key = chunk_order_key(c.file_path, c.start_line, c.end_line, c.id or "")
         if previous is not None and key < previous[0]:
             bad += 1
             if first_bad is None:
@@ -76,7 +77,7 @@ def _bytes(pack) -> Iterator[Finding]:
     loaded = pack.loaded
     if loaded.canonical:
         return
-    offset = first_difference(pack.doc, loaded.raw, prepared=loaded.plain)
+    offset = first_noncanonical_byte(pack.doc, loaded.raw, prepared=loaded.plain)
     if offset is None:
         return
     declared = as_str(pack.get("metadata", "serialization")) == SERIALIZATION

@@ -12,10 +12,9 @@ Skipped when there is nothing to verify (no content, no digest, no spans).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
-from packverify.canonical import manifest_digest
+from packverify.format import MANIFEST_ROW, hash_content, manifest_digest, utf8_length
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, Code
 from packverify.view import as_int, as_str
@@ -50,11 +49,10 @@ def requires(pack, ctx) -> str | None:
 
 
 def check(pack, ctx) -> Iterator[Finding]:
-    sha256 = hashlib.sha256
     for chunk in pack.chunks:
         if chunk.content is None or chunk.content_hash is None:
             continue
-        actual = sha256(chunk.content.encode("utf-8")).hexdigest()
+        actual = hash_content(chunk.content)
         if actual != chunk.content_hash:
             yield Finding("integrity.content-hash-mismatch", chunk.path + ("content_hash",),
                           "content_hash is not the sha256 of the chunk's content",
@@ -71,9 +69,10 @@ def _manifest(pack) -> Iterator[Finding]:
         return
     rows = []
     for c in pack.chunks:
-        if None in (c.id, c.file_path, c.start_line, c.end_line, c.tokens, c.content_hash):
+        row = tuple(getattr(c, name) for name in MANIFEST_ROW)  # the view's fields are named as in JSON
+        if None in row:
             return  # the schema reports what is missing; the digest cannot be judged
-        rows.append((c.id, c.file_path, c.start_line, c.end_line, c.tokens, c.content_hash))
+        rows.append(row)
     actual = manifest_digest(name, rows)
     if actual != claimed:
         yield Finding("integrity.manifest-digest-mismatch", ("manifest_digest",),
@@ -107,7 +106,7 @@ def _body_spans(pack) -> Iterator[Finding]:
                           f"span [{start}, {end}) is inverted or overlaps the previous span ending at {previous_end}",
                           expected=f"{previous_end} <= start <= end", actual=[start, end])
         elif chunk is not None and chunk.content is not None:
-            length = len(chunk.content.encode("utf-8"))
+            length = utf8_length(chunk.content)
             if end - start != length:
                 yield Finding("integrity.body-span-length", ("body_spans", k),
                               f"span length {end - start} but the chunk's content is {length} bytes",

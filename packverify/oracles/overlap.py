@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from packverify.canonical import count_lines
+from packverify.format import count_lines
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, Code
 

@@ -15,7 +15,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from packverify.canonical import ZERO_COMMIT
+from packverify.format import ZERO_COMMIT, split_lines
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, WARNING, Code
 from packverify.view import as_str
@@ -133,12 +133,7 @@ def _compare(pack, repo: Path, reader: _GitReader | None) -> Iterator[Finding]:
                           f"{path!r} is not a file in the repository" + (" at that commit" if reader else ""),
                           actual=path)
             continue
-        lines = data.split(b"\n")
-        if lines and lines[-1] == b"":
-            lines.pop()
-            ends = [line + b"\n" for line in lines]
-        else:
-            ends = [line + b"\n" for line in lines[:-1]] + lines[-1:]
+        ends = split_lines(data)  # bytes: a file need not be UTF-8 to be compared
         for c in chunks:
             if c.end_line > len(ends):
                 yield Finding("source.line-range", c.path + ("end_line",),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from packverify.format import selection_totals
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, Code
 from packverify.view import as_int
@@ -40,33 +41,26 @@ def requires(pack, ctx) -> str | None:
 
 
 def check(pack, ctx) -> Iterator[Finding]:
-    chunks = pack.chunks
     stats = pack.doc["statistics"]
     total_chunks = as_int(stats.get("total_chunks"))
     if total_chunks is not None and total_chunks < len(pack.chunk_list):
         yield Finding("stats.total-chunks", ("statistics", "total_chunks"),
                       f"total_chunks {total_chunks} but {len(pack.chunk_list)} chunks are selected",
                       expected=f">= {len(pack.chunk_list)}", actual=total_chunks)
-    files = {c.file_path for c in chunks if c.file_path is not None}
+    chosen = selection_totals((c.file_path, c.tokens, c.language) for c in pack.chunks)
     total_files = as_int(stats.get("total_files"))
-    if total_files is not None and total_files < len(files):
+    if total_files is not None and total_files < chosen.files:
         yield Finding("stats.total-files", ("statistics", "total_files"),
-                      f"total_files {total_files} but chunks come from {len(files)} distinct files",
-                      expected=f">= {len(files)}", actual=total_files)
+                      f"total_files {total_files} but chunks come from {chosen.files} distinct files",
+                      expected=f">= {chosen.files}", actual=total_files)
     total_tokens = as_int(stats.get("total_tokens"))
-    selected = sum(c.tokens for c in chunks if c.tokens is not None)
-    if total_tokens is not None and total_tokens < selected:
+    if total_tokens is not None and total_tokens < chosen.tokens:
         yield Finding("stats.total-tokens", ("statistics", "total_tokens"),
-                      f"total_tokens {total_tokens} but the selected chunks hold {selected}",
-                      expected=f">= {selected}", actual=total_tokens)
+                      f"total_tokens {total_tokens} but the selected chunks hold {chosen.tokens}",
+                      expected=f">= {chosen.tokens}", actual=total_tokens)
     distribution = stats.get("language_distribution")
     if isinstance(distribution, dict):
-        per_language: dict[str, set] = {}
-        for c in chunks:
-            if c.language is not None and c.file_path is not None:
-                per_language.setdefault(c.language, set()).add(c.file_path)
-        for language in sorted(per_language):
-            count = len(per_language[language])
+        for language, count in sorted(chosen.languages.items()):
             claimed = as_int(distribution.get(language))
             if claimed is None or claimed < count:
                 yield Finding("stats.language-distribution", ("statistics", "language_distribution"),

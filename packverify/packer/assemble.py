@@ -9,22 +9,25 @@ packs here, so "valid" means one thing everywhere.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from packverify import __version__
 from packverify import tokenizer as _tokenizer
-from packverify.canonical import (
+from packverify._version import tool_info
+from packverify.canonical import jcs_bytes
+from packverify.format import (
     CHUNK_ID_SCHEME,
     SERIALIZATION,
     ZERO_COMMIT,
+    body_spans_of,
     canonical_chunk_id,
-    jcs_bytes,
+    chunk_order_key,
+    hash_content,
     manifest_digest,
+    manifest_rows,
+    selection_totals,
 )
-from packverify.format import split_lines  # noqa: F401  (re-exported; the rule lives in format)
 
 TOKENIZER_VERSIONS = {"cl100k": "cl100k_base", "o200k": "o200k_base", "gpt2": "gpt2"}
 EPOCH = "1970-01-01T00:00:00Z"
@@ -63,87 +66,61 @@ def assemble(
     extra_metadata: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The pack document for ``selections`` (any order; output is canonical)."""
-    ordered = sorted(selections, key=lambda s: (s.file_path, s.start_line, s.end_line))
+    ordered = sorted(selections, key=lambda s: chunk_order_key(s.file_path, s.start_line, s.end_line))
     if token_counts is None:
-        encoding = _tokenizer.get_encoding(tokenizer)
-        counts = _tokenizer.count_many(encoding, [s.content for s in ordered], jobs=jobs)
+        counts = _tokenizer.count_many(_tokenizer.get_encoding(tokenizer), [s.content for s in ordered], jobs=jobs)
     else:
         by_selection = dict(zip(map(id, selections), token_counts))
         counts = [by_selection[id(s)] for s in ordered]
-    chunks = []
-    for sel, tokens in zip(ordered, counts):
-        chunk: dict[str, Any] = {
-            "id": canonical_chunk_id(sel.file_path, sel.start_line, sel.end_line),
-            "file_path": sel.file_path,
-            "start_line": sel.start_line,
-            "end_line": sel.end_line,
-            "tokens": tokens,
-            "content_hash": hashlib.sha256(sel.content.encode("utf-8")).hexdigest(),
-            "content": sel.content,
-            "selected_mode": sel.mode,
-        }
-        if sel.language is not None:
-            chunk["language"] = sel.language
-        chunks.append(chunk)
-    actual = sum(counts)
-    files = {s.file_path for s in ordered}
+    chunks = [_chunk(sel, tokens) for sel, tokens in zip(ordered, counts)]
+    chosen = selection_totals((s.file_path, tokens, s.language) for s, tokens in zip(ordered, counts))
     statistics: dict[str, Any] = {
-        "total_files": len(files) if total_files is None else total_files,
+        "total_files": chosen.files if total_files is None else total_files,
         "total_chunks": len(chunks) if total_chunks is None else total_chunks,
-        "total_tokens": actual if total_tokens is None else total_tokens,
+        "total_tokens": chosen.tokens if total_tokens is None else total_tokens,
     }
-    if language_distribution is None:
-        per_language: dict[str, set] = {}
-        for s in ordered:
-            if s.language is not None:
-                per_language.setdefault(s.language, set()).add(s.file_path)
-        language_distribution = {k: len(v) for k, v in per_language.items()}
-    if language_distribution:
-        statistics["language_distribution"] = dict(language_distribution)
-    if ignored_files is not None:
-        statistics["ignored_files"] = ignored_files
-    if duplicates_removed is not None:
-        statistics["duplicates_removed"] = duplicates_removed
+    distribution = chosen.languages if language_distribution is None else language_distribution
+    if distribution:
+        statistics["language_distribution"] = dict(distribution)
+    for key, value in (("ignored_files", ignored_files), ("duplicates_removed", duplicates_removed)):
+        if value is not None:
+            statistics[key] = value
     metadata: dict[str, Any] = {
-        "version": "1.0.0",
-        "created_at": created_at,
-        "repo_info": {"path": repo_path, "commit": commit},
-        "generator": {"name": "packverify", "version": __version__},
-        "serialization": SERIALIZATION,
-        "chunk_id_scheme": CHUNK_ID_SCHEME,
+        "version": "1.0.0", "created_at": created_at, "repo_info": {"path": repo_path, "commit": commit},
+        "generator": tool_info(), "serialization": SERIALIZATION, "chunk_id_scheme": CHUNK_ID_SCHEME,
+        **(extra_metadata or {}),
     }
-    metadata.update(extra_metadata or {})
     document: dict[str, Any] = {
         "metadata": metadata,
         "tokenizer_info": {"name": tokenizer, "version": TOKENIZER_VERSIONS.get(tokenizer, tokenizer)},
-        "budget_info": {"target_budget": target_budget, "actual_tokens": actual,
-                        "utilization": actual / target_budget if target_budget else 0.0},
+        "budget_info": {"target_budget": target_budget, "actual_tokens": chosen.tokens,
+                        "utilization": chosen.tokens / target_budget if target_budget else 0.0},
         "chunks": chunks,
         "statistics": statistics,
     }
     if digest:
-        document["manifest_digest"] = manifest_digest(tokenizer, [
-            (c["id"], c["file_path"], c["start_line"], c["end_line"], c["tokens"], c["content_hash"]) for c in chunks])
+        document["manifest_digest"] = manifest_digest(tokenizer, manifest_rows(chunks))
     if body_spans:
-        spans, offset = [], 0
-        for c in chunks:
-            size = len(c["content"].encode("utf-8"))
-            spans.append({"chunk_id": c["id"], "start": offset, "end": offset + size})
-            offset += size
-        document["body_spans"] = spans
+        document["body_spans"] = body_spans_of(chunks)
     return document
+
+
+def _chunk(sel: Selection, tokens: int) -> dict[str, Any]:
+    chunk: dict[str, Any] = {
+        "id": canonical_chunk_id(sel.file_path, sel.start_line, sel.end_line),
+        "file_path": sel.file_path,
+        "start_line": sel.start_line,
+        "end_line": sel.end_line,
+        "tokens": tokens,
+        "content_hash": hash_content(sel.content),
+        "content": sel.content,
+        "selected_mode": sel.mode,
+    }
+    if sel.language is not None:
+        chunk["language"] = sel.language
+    return chunk
 
 
 def serialize(document: dict[str, Any]) -> bytes:
     """The canonical (RFC 8785) bytes of a pack document."""
     return jcs_bytes(document)
-
-
-def whole_files(files: dict[str, str], *, language: str | None = None) -> list[Selection]:
-    """One full chunk per non-empty file (a helper for tests and examples)."""
-    out = []
-    for path, text in files.items():
-        lines = split_lines(text)
-        if lines:
-            out.append(Selection(path, 1, len(lines), "".join(lines), language=language))
-    return out

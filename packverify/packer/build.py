@@ -15,7 +15,7 @@
    once less than a quarter of the 0.5% allowance is left. If that leaves more than
    the allowance unused (every line left out is longer than what is left), give
    back up to 64 trailing lines of one of the last 8 chunks taken when that lets
-   the lines after it fill the budget;
+   the lines after it fill the budget (packverify.packer.fill);
 6. assemble the canonical pack (packverify.packer.assemble).
 
 Taking line prefixes in rank order, instead of skipping a chunk that does not fit
@@ -42,13 +42,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from packverify import tokenizer as _tokenizer
-from packverify.packer.assemble import Selection, assemble, serialize, split_lines
+from packverify.format import split_lines
+from packverify.packer.assemble import Selection, assemble, serialize
 from packverify.packer.chunking import chunk_ranges
 from packverify.packer.discover import DEFAULT_MAX_FILE_BYTES, Discovery, SourceFile, discover
+from packverify.packer.fill import Piece, fill_budget
 
-FILL = 0.995
-REPAIR_LINES = 64  # how many lines of one chunk the repair may give back (build._repair)
-REPAIR_CHUNKS = 8  # how many of the last chunks taken it may give lines of
 LANGUAGES = {
     ".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
     ".jsx": "javascript", ".ts": "typescript", ".tsx": "typescript", ".md": "markdown", ".rst": "restructuredtext",
@@ -136,39 +135,44 @@ def build_pack(
     root = Path(repo)
     discovery = discover(root, worktree=worktree, max_file_bytes=max_file_bytes)
     report = progress or (lambda *_: None)
-
     files, duplicates = deduplicate(discovery.files)
-    pieces: list[tuple[str, int, int, list[str]]] = []  # (path, start, end, lines of the file)
-    for number, source in enumerate(files, 1):
-        lines = split_lines(source.text)
-        for start, end in chunk_ranges(source.text):
-            pieces.append((source.path, start, end, lines))
-        report("chunking", number, len(files))
-    contents = ["".join(lines[start - 1:end]) for _, start, end, lines in pieces]
-    report("counting tokens", 0, len(contents))
-    counts = _tokenizer.count_many(encoding, contents, jobs=jobs)
-    report("counting tokens", len(contents), len(contents))
-
-    order = sorted(range(len(pieces)), key=lambda i: score_key(pieces[i][0], pieces[i][1]))
-    chosen, split, remaining, smallest = _select(encoding, pieces, contents, counts, order, budget)
+    pieces = _pieces(encoding, files, jobs, report)
+    ranked = sorted(pieces, key=lambda piece: score_key(piece.path, piece.start))
+    fill = fill_budget(encoding, ranked, budget)
     report("selecting", 1, 1)
 
-    selections = [Selection(path, start, end, content, language=language_of(path))
-                  for path, start, end, content, _ in chosen]
+    selections = [Selection(pick.piece.path, pick.piece.start, pick.end, pick.content,
+                            language=language_of(pick.piece.path)) for pick in fill.picks]
     per_language: dict[str, int] = {}
     for source in files:
         language = language_of(source.path)
         per_language[language] = per_language.get(language, 0) + 1
-    name = repo_name or root.resolve().name or "."
     document = assemble(
-        selections, target_budget=budget, tokenizer=tokenizer, repo_path=name, commit=discovery.commit,
-        created_at=created_at(discovery.commit_time), total_files=len(files),
-        total_chunks=len(pieces) + split, total_tokens=max(sum(counts), budget - remaining),
+        selections, target_budget=budget, tokenizer=tokenizer, repo_path=repo_name or root.resolve().name or ".",
+        commit=discovery.commit, created_at=created_at(discovery.commit_time), total_files=len(files),
+        total_chunks=len(pieces) + fill.split,
+        total_tokens=max(sum(piece.tokens for piece in pieces), budget - fill.remaining),
         language_distribution=per_language, ignored_files=discovery.skipped_files,
-        duplicates_removed=len(duplicates), token_counts=[tokens for *_, tokens in chosen],
+        duplicates_removed=len(duplicates), token_counts=[pick.tokens for pick in fill.picks],
     )
-    return PackResult(document, serialize(document), discovery, len(pieces) + split, len(chosen), split,
-                      duplicates, remaining, smallest)
+    return PackResult(document, serialize(document), discovery, len(pieces) + fill.split, len(fill.picks),
+                      fill.split, duplicates, fill.remaining, fill.smallest_left_out)
+
+
+def _pieces(encoding, files: list[SourceFile], jobs: int, report: Callable[[str, int, int], None]) -> list[Piece]:
+    """Every file cut into chunks at natural boundaries, each counted with the real tokenizer."""
+    spans: list[tuple[str, int, int, list[str]]] = []  # (path, start, end, lines of the file)
+    for number, source in enumerate(files, 1):
+        lines = split_lines(source.text)
+        for start, end in chunk_ranges(source.text):
+            spans.append((source.path, start, end, lines))
+        report("chunking", number, len(files))
+    contents = ["".join(lines[start - 1:end]) for _, start, end, lines in spans]
+    report("counting tokens", 0, len(contents))
+    counts = _tokenizer.count_many(encoding, contents, jobs=jobs)
+    report("counting tokens", len(contents), len(contents))
+    return [Piece(path, start, end, lines, content, tokens)
+            for (path, start, end, lines), content, tokens in zip(spans, contents, counts)]
 
 
 def deduplicate(files: list[SourceFile]) -> tuple[list[SourceFile], dict[str, str]]:
@@ -190,109 +194,3 @@ def deduplicate(files: list[SourceFile]) -> tuple[list[SourceFile], dict[str, st
         duplicates.update((f.path, group[0].path) for f in group[1:])
     kept.sort(key=lambda f: f.path)
     return kept, dict(sorted(duplicates.items()))
-
-
-def _select(encoding, pieces, contents, counts, order, budget: int):
-    """Rank-order line-prefix selection (module docstring, step 5), then the repair
-    when that leaves more than the 0.5% allowance unused. Returns (chosen, chunks
-    split, tokens remaining, tokens of the smallest line left out when the budget
-    still underflows, else None)."""
-    target_gap = budget * (1 - FILL) / 4  # aim well inside the 0.5% the format allows
-    first_lines: dict[int, int] = {}
-    taken, remaining, full = _greedy(encoding, pieces, counts, order, 0, budget, target_gap, first_lines)
-    if not full and remaining > budget * (1 - FILL) and taken:
-        taken, remaining = _repair(encoding, pieces, counts, order, taken, remaining, budget, target_gap, first_lines)
-    chosen, split = [], 0
-    for position, k, tokens in taken:
-        path, start, end, lines = pieces[order[position]]
-        whole = start + k - 1 == end
-        content = contents[order[position]] if whole else "".join(lines[start - 1:start + k - 1])
-        chosen.append((path, start, start + k - 1, content, tokens))
-        split += not whole
-    smallest = None
-    if remaining > budget * (1 - FILL):
-        lines_taken = {position: k for position, k, _ in taken}
-        for position, i in enumerate(order):
-            path, start, end, lines = pieces[i]
-            first = start + lines_taken.get(position, 0)
-            if first <= end:
-                tokens = first_lines.get(i) if first == start else None
-                if tokens is None:
-                    tokens = _tokenizer.count(encoding, lines[first - 1])
-                smallest = tokens if smallest is None else min(smallest, tokens)
-    return chosen, split, remaining, smallest
-
-
-def _greedy(encoding, pieces, counts, order, begin: int, remaining: int, target_gap: float,
-            first_lines: dict[int, int]) -> tuple[list[tuple[int, int, int]], int, bool]:
-    """From rank position ``begin`` on, take from each chunk the longest line prefix
-    that fits (the whole chunk when it does). Returns ([(position, lines, tokens)],
-    tokens remaining, whether it stopped because the budget is full)."""
-    taken = []
-    for position in range(begin, len(order)):
-        if remaining <= target_gap:
-            return taken, remaining, True
-        i = order[position]
-        path, start, end, lines = pieces[i]
-        if counts[i] <= remaining:
-            taken.append((position, end - start + 1, counts[i]))
-            remaining -= counts[i]
-            continue
-        if i not in first_lines:
-            first_lines[i] = _tokenizer.count(encoding, lines[start - 1])
-        if first_lines[i] > remaining:
-            continue
-        k, tokens = _longest_prefix(encoding, lines, start, end, remaining)
-        if k:
-            taken.append((position, k, tokens))
-            remaining -= tokens
-    return taken, remaining, remaining <= target_gap
-
-
-def _repair(encoding, pieces, counts, order, taken, remaining, budget, target_gap, first_lines):
-    """The greedy left more than the allowance unused because every line left out is
-    longer than what is left. Give back the last 1, 2, … (up to REPAIR_LINES) lines of
-    the last chunk taken and re-run the greedy after it with the tokens freed; then the
-    same with the chunk before it (up to REPAIR_CHUNKS chunks back). The first trade
-    that fills the budget wins (the fewest lines traded, the latest in rank); if none
-    does, nothing changes."""
-    floor_gap = budget * (1 - FILL)
-    for back in range(1, min(REPAIR_CHUNKS, len(taken)) + 1):
-        position, k, tokens = taken[-back]
-        path, start, end, lines = pieces[order[position]]
-        freed_after = remaining + sum(t for _, _, t in taken[len(taken) - back + 1:])
-        for kept in range(k - 1, max(k - REPAIR_LINES, 0) - 1, -1):
-            kept_tokens = _tokenizer.count(encoding, "".join(lines[start - 1:start - 1 + kept])) if kept else 0
-            tail, left, _ = _greedy(encoding, pieces, counts, order, position + 1,
-                                    freed_after + tokens - kept_tokens, target_gap, first_lines)
-            if left <= floor_gap:
-                head = [*taken[:len(taken) - back], *([(position, kept, kept_tokens)] if kept else [])]
-                return [*head, *tail], left
-    return taken, remaining
-
-
-def _longest_prefix(encoding, lines: list[str], start: int, end: int, limit: int) -> tuple[int, int]:
-    """Largest k < the range's length whose first k lines fit in ``limit`` tokens, with
-    their real count (galloping then binary search, so a chunk whose first line does
-    not fit costs one count; every candidate is counted, never estimated)."""
-    most = end - start  # at most all but one line (the whole range did not fit)
-
-    def fits(k: int) -> int | None:
-        tokens = _tokenizer.count(encoding, "".join(lines[start - 1:start - 1 + k]))
-        return tokens if tokens <= limit else None
-
-    best, probe = (0, 0), 1
-    while probe <= most:
-        tokens = fits(probe)
-        if tokens is None:
-            break
-        best, probe = (probe, tokens), probe * 2
-    lo, hi = best[0], min(probe, most + 1) - 1  # the answer is in [lo, hi]
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        tokens = fits(mid)
-        if tokens is None:
-            hi = mid - 1
-        else:
-            lo, best = mid, (mid, tokens)
-    return best

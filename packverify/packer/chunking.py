@@ -8,7 +8,7 @@ Lines follow docs/format.md §Lines (split on ``\\n``, each keeping its ``\\n``)
 
 from __future__ import annotations
 
-from packverify.packer.assemble import split_lines
+from packverify.format import split_lines
 
 MIN_LINES = 12
 MAX_LINES = 80

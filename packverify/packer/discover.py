@@ -21,13 +21,12 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packverify.canonical import ZERO_COMMIT
+import pathspec
+
+from packverify.format import VENDORED_DIRS, ZERO_COMMIT
 from packverify.oracles.security import find_secrets, path_problems, secret_file_reason
 
 DEFAULT_MAX_FILE_BYTES = 1 << 20
-VENDORED_DIRS = {"node_modules", "vendor", "third_party", "third-party", "bower_components", ".git", ".hg", ".svn",
-                 "__pycache__", ".venv", "venv", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-                 ".hypothesis", "dist", "build", "target", ".eggs", "site-packages", "mutants", "artifacts"}
 GENERATED_NAMES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock", "Cargo.lock",
                    "composer.lock", "Gemfile.lock", "go.sum", "uv.lock", "requirements.lock"}
 GENERATED_SUFFIXES = (".min.js", ".min.css", ".map", ".pyc", ".pyo", ".so", ".o", ".a", ".class", ".jar", ".whl",
@@ -132,9 +131,29 @@ def _cat_blobs(repo: Path, shas: list[str], max_file_bytes: int) -> list[bytes |
 
 
 def _from_tree(repo: Path, max_file_bytes: int) -> Discovery:
-    import pathspec
-
     discovery = Discovery([], ZERO_COMMIT, None)
+    for rel, full in sorted(_walk(repo, discovery.skipped)):
+        reason = _path_reason(rel)
+        if reason is not None:
+            discovery.skipped[rel] = reason
+            continue
+        try:
+            size = os.stat(full).st_size
+            if size > max_file_bytes:
+                data: bytes | int = size
+            else:
+                with open(full, "rb") as handle:
+                    data = handle.read()
+        except OSError as exc:
+            discovery.skipped[rel] = f"unreadable: {exc.strerror or exc}"
+            continue
+        _admit(discovery, rel, data, max_file_bytes)
+    return discovery
+
+
+def _walk(repo: Path, skipped: dict[str, str]) -> list[tuple[str, bytes]]:
+    """(relative path, full path as bytes) of every file the walk keeps; what it leaves
+    out goes to ``skipped`` with the reason. Never follows symbolic links."""
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []  # (directory prefix, spec)
     found: list[tuple[str, bytes]] = []
     # Walk with bytes and decode names as UTF-8 ourselves: str paths would be decoded
@@ -160,43 +179,27 @@ def _from_tree(repo: Path, max_file_bytes: int) -> Discovery:
             name = _utf8(raw_name)
             rel = prefix + (name if name is not None else os.fsdecode(raw_name))
             if name is None:
-                discovery.skipped[rel + "/"] = "directory name is not UTF-8"
+                skipped[rel + "/"] = "directory name is not UTF-8"
             elif name in VENDORED_DIRS or _ignored(specs, rel + "/"):
-                discovery.skipped[rel + "/"] = "vendored or generated directory" if name in VENDORED_DIRS else "ignored (.gitignore)"
+                skipped[rel + "/"] = "vendored or generated directory" if name in VENDORED_DIRS else "ignored (.gitignore)"
             elif os.path.islink(os.path.join(root, raw_name)):
-                discovery.skipped[rel] = "symbolic link"
+                skipped[rel] = "symbolic link"
             else:
                 kept.append(raw_name)
         dirs[:] = kept
         for raw_name in files:
             name = _utf8(raw_name)
             if name is None:
-                discovery.skipped[prefix + os.fsdecode(raw_name)] = "file name is not UTF-8"
+                skipped[prefix + os.fsdecode(raw_name)] = "file name is not UTF-8"
                 continue
             rel = prefix + name
             if _ignored(specs, rel):
-                discovery.skipped[rel] = "ignored (.gitignore)"
+                skipped[rel] = "ignored (.gitignore)"
             elif os.path.islink(os.path.join(root, raw_name)):
-                discovery.skipped[rel] = "symbolic link"
+                skipped[rel] = "symbolic link"
             else:
                 found.append((rel, os.path.join(root, raw_name)))
-    for rel, full in sorted(found):
-        reason = _path_reason(rel)
-        if reason is not None:
-            discovery.skipped[rel] = reason
-            continue
-        try:
-            size = os.stat(full).st_size
-            if size > max_file_bytes:
-                data: bytes | int = size
-            else:
-                with open(full, "rb") as handle:
-                    data = handle.read()
-        except OSError as exc:
-            discovery.skipped[rel] = f"unreadable: {exc.strerror or exc}"
-            continue
-        _admit(discovery, rel, data, max_file_bytes)
-    return discovery
+    return found
 
 
 def _utf8(name: bytes) -> str | None:

@@ -9,7 +9,7 @@ from packverify.model import Report
 
 
 def dumps(report: Report) -> str:
-    return json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
 def render(report: Report, stream: IO[str], *, color: bool | None = None) -> None:

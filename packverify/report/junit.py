@@ -33,7 +33,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import IO
 
-from packverify.model import UNSET, Finding, OracleResult, Report, Severity, Status
+from packverify.model import UNSET, Finding, OracleResult, Report, Status
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -91,8 +91,8 @@ def _attrs(**values: str) -> dict[str, str]:
 
 def _testcase(suite: ET.Element, name: str, result: OracleResult, path: str, strict: bool) -> None:
     case = ET.SubElement(suite, "testcase", _attrs(classname="packverify", name=f"{name} :: {path}"))
-    counted = [f for f in result.findings if _counts(f, strict)]
-    rest = [f for f in result.findings if not _counts(f, strict)]
+    counted = [f for f in result.findings if f.fails_verdict(strict)]
+    rest = [f for f in result.findings if not f.fails_verdict(strict)]
     if result.status is Status.FAIL:
         if counted:
             first = counted[0]
@@ -114,10 +114,6 @@ def _testcase(suite: ET.Element, name: str, result: OracleResult, path: str, str
 
 def _crashed(result: OracleResult) -> bool:
     return any(f.code.endswith(".internal-error") for f in result.findings)
-
-
-def _counts(finding: Finding, strict: bool) -> bool:
-    return finding.severity is Severity.ERROR or strict
 
 
 def _where(finding: Finding) -> str:

@@ -34,7 +34,7 @@ import re
 from typing import IO, Any
 from urllib.parse import quote
 
-from packverify import __version__
+from packverify._version import __version__
 from packverify.model import UNSET, Finding, Report, Severity, Status
 from packverify.oracles import INTERNAL_ERROR, NAMES, all_codes
 

@@ -13,16 +13,17 @@ Library use::
     report.causes    # e.g. ("order",) or ("inherent",)
 
 Modules: variations.py (each variation, once), machine.py (what this machine can
-vary), runner.py (copies and runs), _launch.py (inside the namespace), compare.py
-(byte and JSON diff), engine.py (runs, compares, attributes), render.py (text, JSON).
+vary), workspace.py (copies and runs), _launch.py (inside the namespace), compare.py
+(byte and JSON diff), rebuilds.py (runs, compares, attributes), results.py (what is
+reported), render.py (text, JSON).
 """
 
 from __future__ import annotations
 
-from packverify.repro.engine import parse_template, reproduce
-from packverify.repro.model import Difference, JsonDiff, ReproError, ReproReport, RunRecord
+from packverify.repro.rebuilds import parse_template, reproduce
 from packverify.repro.render import RENDERERS
-from packverify.repro.variations import NAMES as VARIATIONS
+from packverify.repro.results import Difference, JsonDiff, ReproError, ReproReport, RunRecord
+from packverify.repro.variations import VARIATION_NAMES
 
-__all__ = ["RENDERERS", "VARIATIONS", "Difference", "JsonDiff", "ReproError", "ReproReport", "RunRecord",
+__all__ = ["RENDERERS", "VARIATION_NAMES", "Difference", "JsonDiff", "ReproError", "ReproReport", "RunRecord",
            "parse_template", "reproduce"]

@@ -90,7 +90,7 @@ def _fail(status: str, message: str, code: int) -> int:
     return code
 
 
-def run(spec_path: str) -> int:
+def launch(spec_path: str) -> int:
     with open(spec_path, encoding="utf-8") as handle:
         spec = json.load(handle)
     status = spec["status"]
@@ -123,7 +123,7 @@ def run(spec_path: str) -> int:
     return 127  # not reached: execvpe returns only by raising
 
 
-def probe(directory: str) -> int:
+def probe_tmpfs(directory: str) -> int:
     _mount_tmpfs(directory)
     listings = []
     for name, order in (("forward", "abc"), ("backward", "cba")):
@@ -138,5 +138,5 @@ def probe(directory: str) -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--probe":
-        sys.exit(probe(sys.argv[2]))
-    sys.exit(run(sys.argv[1]))
+        sys.exit(probe_tmpfs(sys.argv[2]))
+    sys.exit(launch(sys.argv[1]))

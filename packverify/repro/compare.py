@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from packverify.pointer import to_pointer
-from packverify.repro.model import Difference, JsonDiff
+from packverify.repro.results import Difference, JsonDiff
 
 LIMIT = 50  # pointers listed per pair; a reshuffled pack would otherwise list thousands
 VALUE_CHARS = 200  # a value longer than this (as JSON) is abbreviated
@@ -29,7 +29,7 @@ _MAX_JSON_BYTES = 64 * 1024 * 1024  # beyond this, byte offsets only (parsing wo
 _ABSENT = object()
 
 
-def first_difference(a: bytes, b: bytes) -> int | None:
+def first_differing_byte(a: bytes, b: bytes) -> int | None:
     """Offset of the first differing byte (the shorter length when one is a prefix); None if equal."""
     if a == b:
         return None
@@ -116,7 +116,7 @@ def json_diff(a: Any, b: Any, *, limit: int = LIMIT, scrub: Callable[[Any], Any]
 def difference(name_a: str, a: bytes, name_b: str, b: bytes, *, limit: int = LIMIT,
                scrub: Callable[[Any], Any] = lambda v: v) -> Difference | None:
     """How output ``b`` differs from output ``a``; None when they are byte-identical."""
-    offset = first_difference(a, b)
+    offset = first_differing_byte(a, b)
     if offset is None:
         return None
     ok_a, doc_a = _parse(a)

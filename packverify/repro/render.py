@@ -13,7 +13,7 @@ import re
 import shlex
 from typing import IO, Any
 
-from packverify.repro.model import INHERENT, ReproReport
+from packverify.repro.results import INHERENT, Difference, ReproReport
 from packverify.repro.variations import VARIATIONS
 
 TEXT_POINTERS = 8  # pointers shown per difference in text
@@ -46,41 +46,55 @@ def _cause_line(cause: str) -> str:
 
 
 def render_text(report: ReproReport, stream: IO[str]) -> None:
-    lines: list[str] = []
-    add = lines.append
-    reference = report.runs[0]
-    if report.passed:
-        count = len(report.runs)
-        add(f"packverify repro: PASS — {count} runs gave byte-identical output "
-            f"({reference.size} bytes, sha256 {reference.sha256})")
-    else:
-        add("packverify repro: FAIL — the output is not reproducible")
-        add("causes:" if report.causes else "causes: not found")
-        lines.extend(_cause_line(c) for c in report.causes)
-        add(f"  ({report.attribution})")
-    add("")
-    add(f"command:     {_command_line(report.command)}")
-    add(f"repo:        {report.repo}{'   (isolated: no network, clean environment)' if report.isolated else ''}")
-    add(f"varied:      {', '.join(report.varied) or 'nothing'}")
-    if report.excluded:
-        add(f"not copied:  {', '.join(report.excluded)}")
-    for name, reason in report.unavailable.items():
-        add(f"unavailable: {name} — {reason}")
-    for note in report.notes:
-        add(f"note:        {note}")
+    lines = [*_verdict(report), "", *_setup(report), *_runs(report)]
+    for diff in report.differences[:TEXT_DIFFERENCES]:
+        lines += ["", *_difference(diff)]
+    if len(report.differences) > TEXT_DIFFERENCES:
+        lines += ["", f"… {len(report.differences) - TEXT_DIFFERENCES} more differing runs (--format json lists them all)"]
+    if report.artifacts:
+        lines.append("")
+        if report.passed:
+            lines.append(f"output kept in {report.artifacts}/")
+        else:
+            reference = report.runs[0]
+            other = next((r.artifact for r in report.runs[1:] if r.artifact and not r.same_as_reference), None)
+            lines.append(f"outputs kept in {report.artifacts}/" + (f" — compare: diff {reference.artifact} {other}"
+                                                                    if other and reference.artifact else ""))
+    stream.write(_safe("\n".join(lines)) + "\n")
 
-    varied_runs = [r for r in report.runs if r.role == "varied"]
+
+def _verdict(report: ReproReport) -> list[str]:
+    if report.passed:
+        reference = report.runs[0]
+        return [f"packverify repro: PASS — {len(report.runs)} runs gave byte-identical output "
+                f"({reference.size} bytes, sha256 {reference.sha256})"]
+    return ["packverify repro: FAIL — the output is not reproducible",
+            "causes:" if report.causes else "causes: not found",
+            *(_cause_line(c) for c in report.causes), f"  ({report.attribution})"]
+
+
+def _setup(report: ReproReport) -> list[str]:
+    """What ran where, and the settings table of the varied runs."""
+    lines = [f"command:     {_command_line(report.command)}",
+             f"repo:        {report.repo}{'   (isolated: no network, clean environment)' if report.isolated else ''}",
+             f"varied:      {', '.join(report.varied) or 'nothing'}"]
+    if report.excluded:
+        lines.append(f"not copied:  {', '.join(report.excluded)}")
+    lines += [f"unavailable: {name} — {reason}" for name, reason in report.unavailable.items()]
+    lines += [f"note:        {note}" for note in report.notes]
     if report.varied:
-        add("")
-        add("settings:")
+        varied_runs = [r for r in report.runs if r.role == "varied"]
         rows = [["", *(r.name for r in varied_runs)]]
         rows += [[name, *(r.settings.get(name, "") for r in varied_runs)] for name in report.varied]
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        for row in rows:
-            add("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        lines += ["", "settings:"]
+        lines += ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    return lines
 
-    add("")
-    add("runs (each output compared with run-1's):")
+
+def _runs(report: ReproReport) -> list[str]:
+    reference = report.runs[0]
+    lines = ["", "runs (each output compared with run-1's):"]
     # Probes that changed nothing are listed on one line: the interesting ones stand out.
     quiet = [r for r in report.runs if r.role == "probe" and r.same_as_reference]
     shown = [r for r in report.runs if r not in quiet]
@@ -88,38 +102,27 @@ def render_text(report: ReproReport, stream: IO[str]) -> None:
     for run in shown:
         same = "reference" if run is reference else ("same" if run.same_as_reference else "DIFFERS")
         what = f"varied: {', '.join(run.varied)}" if run.varied else "nothing varied"
-        add(f"  {run.name:{width}}  exit {run.exit_code}  {(run.sha256 or '')[:12]}  {same:9}  {what}")
+        lines.append(f"  {run.name:{width}}  exit {run.exit_code}  {(run.sha256 or '')[:12]}  {same:9}  {what}")
     if quiet:
-        add(f"  same output as run-1 with one variation applied: {', '.join(r.varied[0] for r in quiet)}")
+        lines.append(f"  same output as run-1 with one variation applied: {', '.join(r.varied[0] for r in quiet)}")
+    return lines
 
-    for diff in report.differences[:TEXT_DIFFERENCES]:
-        add("")
-        add(f"{diff.a} vs {diff.b}: first differing byte at offset {diff.first_byte_offset} "
-            f"(sizes {diff.sizes[0]} and {diff.sizes[1]})")
-        add(f"  {diff.a}: {diff.context[0]!r}")
-        add(f"  {diff.b}: {diff.context[1]!r}")
-        if diff.note:
-            add(f"  {diff.note}")
-        if diff.json is not None:
-            for change in diff.json.changes[:TEXT_POINTERS]:
-                before = _value(change["a"]) if "a" in change else "(absent)"
-                after = _value(change["b"]) if "b" in change else "(absent)"
-                add(f"  {change['pointer'] or '(root)'}: {before} → {after}")
-            if diff.json.total > TEXT_POINTERS:
-                add(f"  … {diff.json.total - TEXT_POINTERS} more differing pointers (--format json lists "
-                    f"{len(diff.json.changes)})")
-    if len(report.differences) > TEXT_DIFFERENCES:
-        add("")
-        add(f"… {len(report.differences) - TEXT_DIFFERENCES} more differing runs (--format json lists them all)")
-    if report.artifacts:
-        add("")
-        if report.passed:
-            add(f"output kept in {report.artifacts}/")
-        else:
-            other = next((r.artifact for r in report.runs[1:] if r.artifact and not r.same_as_reference), None)
-            add(f"outputs kept in {report.artifacts}/" + (f" — compare: diff {reference.artifact} {other}"
-                                                           if other and reference.artifact else ""))
-    stream.write(_safe("\n".join(lines)) + "\n")
+
+def _difference(diff: Difference) -> list[str]:
+    lines = [f"{diff.a} vs {diff.b}: first differing byte at offset {diff.first_byte_offset} "
+             f"(sizes {diff.sizes[0]} and {diff.sizes[1]})",
+             f"  {diff.a}: {diff.context[0]!r}", f"  {diff.b}: {diff.context[1]!r}"]
+    if diff.note:
+        lines.append(f"  {diff.note}")
+    if diff.json is not None:
+        for change in diff.json.changes[:TEXT_POINTERS]:
+            before = _value(change["a"]) if "a" in change else "(absent)"
+            after = _value(change["b"]) if "b" in change else "(absent)"
+            lines.append(f"  {change['pointer'] or '(root)'}: {before} → {after}")
+        if diff.json.total > TEXT_POINTERS:
+            lines.append(f"  … {diff.json.total - TEXT_POINTERS} more differing pointers (--format json lists "
+                         f"{len(diff.json.changes)})")
+    return lines
 
 
 RENDERERS = {"text": render_text, "json": render_json}

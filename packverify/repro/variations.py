@@ -5,7 +5,7 @@ run: run-1 and the control get value 0, run-k gets value k-1 (cycling through th
 non-first values when there are more runs than values), and a single-variation
 probe gets a varied run's value while everything else stays at the control's.
 Each value is applied to a :class:`Plan` — the description of one run that
-runner.py turns into a real copy, environment and process.
+workspace.py turns into a real copy, environment and process.
 
 A variation that is not varied is left as inherited, except those that always
 need some value (``path``, ``cwd``, ``order``) and ``hashseed``, which is held at
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from packverify.repro.machine import LOCALES, LOCALES_PACKAGE, Machine
-from packverify.repro.model import ReproError
+from packverify.repro.results import ReproError
 
 WORK = "<work>"  # how reports show the directory runs see (never a random name)
 
@@ -43,7 +43,7 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class Context:
+class VariationContext:
     """What values may depend on: the machine and the repository's directory name."""
 
     machine: Machine
@@ -54,17 +54,17 @@ class Context:
 class Variation:
     name: str
     changes: str  # what changes between runs (CONTRACT.md §3 wording)
-    value: Callable[[Context, int], Any]  # value k (0 = run-1 and the control)
+    value: Callable[[VariationContext, int], Any]  # value k (0 = run-1 and the control)
     apply: Callable[[Plan, Any], None]
     show: Callable[[Any], str]  # a deterministic rendering for reports
-    unavailable: Callable[[Context], str | None] = lambda ctx: None
+    unavailable: Callable[[VariationContext], str | None] = lambda ctx: None
     hold: bool = False  # not varied: held at value 0 instead of left as inherited
 
 
-def _cycle(values: Callable[[Context], tuple]) -> Callable[[Context, int], Any]:
+def _cycle(values: Callable[[VariationContext], tuple]) -> Callable[[VariationContext, int], Any]:
     """Value 0, then the others in turn: run-k never repeats the control's value."""
 
-    def value(ctx: Context, k: int) -> Any:
+    def value(ctx: VariationContext, k: int) -> Any:
         options = values(ctx)
         return options[0] if k == 0 else options[1 + (k - 1) % (len(options) - 1)]
 
@@ -77,7 +77,7 @@ def _fs(rel: str) -> str:
 
 # -- path: the directory the copy lives in (another depth and name; the repository's own
 # name is kept, since a packer recording it is reproducible for the same checkout).
-def _path_value(ctx: Context, k: int) -> str:
+def _path_value(ctx: VariationContext, k: int) -> str:
     return f"build/{ctx.repo_name}" if k == 0 else "/".join([f"v{k}", *["sub"] * k, ctx.repo_name])
 
 
@@ -91,7 +91,7 @@ def _cwd_apply(plan: Plan, value: str | None) -> None:
 
 
 # -- order: the copy is created on a private tmpfs, whose listings are in reverse creation order.
-def _order_value(ctx: Context, k: int) -> str:
+def _order_value(ctx: VariationContext, k: int) -> str:
     return ("sorted", "reversed")[k] if k < 2 else f"shuffled-{k}"
 
 
@@ -99,7 +99,7 @@ def _order_apply(plan: Plan, value: str) -> None:
     plan.order = value
 
 
-def _order_unavailable(ctx: Context) -> str | None:
+def _order_unavailable(ctx: VariationContext) -> str | None:
     return ctx.machine.namespace_error if ctx.machine.namespace is None else None
 
 
@@ -114,7 +114,7 @@ def _locale_apply(plan: Plan, value: str) -> None:
     plan.env["LANG"] = value
 
 
-def _locale_unavailable(ctx: Context) -> str | None:
+def _locale_unavailable(ctx: VariationContext) -> str | None:
     if len(ctx.machine.locales) >= 2:
         return None
     missing = [name for name in LOCALES if name not in ctx.machine.locales]
@@ -126,7 +126,7 @@ _ZONES = ("Etc/GMT-14", "Etc/GMT+12", "Asia/Kathmandu", "America/St_Johns")
 _POSIX_ZONES = ("<+14>-14", "<-12>+12", "<+0545>-5:45", "<-0330>+3:30")
 
 
-def _zones(ctx: Context) -> tuple[str, ...]:
+def _zones(ctx: VariationContext) -> tuple[str, ...]:
     tzdir = os.environ.get("TZDIR", "/usr/share/zoneinfo")
     return _ZONES if all(os.path.isfile(os.path.join(tzdir, z)) for z in _ZONES) else _POSIX_ZONES
 
@@ -141,7 +141,7 @@ def _umask_apply(plan: Plan, value: int) -> None:
 
 
 # -- time: libfaketime shifts the wall clock by whole days (reprotest uses +429 days).
-def _time_value(ctx: Context, k: int) -> int:
+def _time_value(ctx: VariationContext, k: int) -> int:
     return 429 * k
 
 
@@ -149,7 +149,7 @@ def _time_apply(plan: Plan, days: int) -> None:
     plan.clock_shift_days = days
 
 
-def _time_unavailable(ctx: Context) -> str | None:
+def _time_unavailable(ctx: VariationContext) -> str | None:
     return ctx.machine.faketime_error if ctx.machine.faketime is None else None
 
 
@@ -159,7 +159,7 @@ def _hashseed_apply(plan: Plan, value: str) -> None:
 
 
 # -- cpus: all the CPUs we may use, then one at a time.
-def _cpus_value(ctx: Context, k: int) -> tuple[int, ...]:
+def _cpus_value(ctx: VariationContext, k: int) -> tuple[int, ...]:
     cpus = ctx.machine.cpus
     return cpus if k == 0 else (cpus[(k - 1) % len(cpus)],)
 
@@ -168,14 +168,14 @@ def _cpus_apply(plan: Plan, value: tuple[int, ...]) -> None:
     plan.cpus = value
 
 
-def _cpus_unavailable(ctx: Context) -> str | None:
+def _cpus_unavailable(ctx: VariationContext) -> str | None:
     if len(ctx.machine.cpus) < 2:
         return "only one CPU is available to this process (or no sched_setaffinity)"
     return None
 
 
 # -- env: variables no packer should read (reprotest's CAPTURE_ENVIRONMENT among them).
-def _env_value(ctx: Context, k: int) -> dict[str, str]:
+def _env_value(ctx: VariationContext, k: int) -> dict[str, str]:
     if k == 0:
         return {}
     return {"CAPTURE_ENVIRONMENT": "i_capture_the_environment", "PACKVERIFY_REPRO_UNRELATED": f"value-{k}"}
@@ -206,7 +206,7 @@ VARIATIONS: dict[str, Variation] = {v.name: v for v in (
     Variation("env", "extra unrelated environment variables", _env_value, _env_apply,
               lambda v: ", ".join(f"{k}={x}" for k, x in sorted(v.items())) or "none"),
 )}
-NAMES: tuple[str, ...] = tuple(VARIATIONS)
+VARIATION_NAMES: tuple[str, ...] = tuple(VARIATIONS)
 
 
 def select(spec: Iterable[str] | None) -> tuple[str, ...]:
@@ -219,13 +219,13 @@ def select(spec: Iterable[str] | None) -> tuple[str, ...]:
         negative = item.startswith("-")
         name = item[1:] if negative else item
         if name == "all":
-            (removed if negative else chosen).update(NAMES)
+            (removed if negative else chosen).update(VARIATION_NAMES)
             continue
         if name not in VARIATIONS:
-            close = difflib.get_close_matches(name, NAMES, n=1)
+            close = difflib.get_close_matches(name, VARIATION_NAMES, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ReproError(f"unknown variation {name!r}{hint}; variations: {', '.join(NAMES)}")
+            raise ReproError(f"unknown variation {name!r}{hint}; variations: {', '.join(VARIATION_NAMES)}")
         (removed if negative else chosen).add(name)
     if not any(not item.startswith("-") for item in items):
-        chosen = set(NAMES)
-    return tuple(n for n in NAMES if n in chosen - removed)
+        chosen = set(VARIATION_NAMES)
+    return tuple(n for n in VARIATION_NAMES if n in chosen - removed)

@@ -26,9 +26,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from packverify.canonical import canonical_chunk_id, jcs_bytes  # noqa: E402 - after the path fix
+from packverify.canonical import jcs_bytes  # noqa: E402 - after the path fix
+from packverify.format import canonical_chunk_id, split_lines  # noqa: E402
 from packverify.fuzz.targets import FIXTURE_FILES  # noqa: E402
-from packverify.packer.assemble import Selection, assemble, split_lines  # noqa: E402
+from packverify.packer.assemble import Selection, assemble  # noqa: E402
 
 CORPUS = HERE / "corpus"
 

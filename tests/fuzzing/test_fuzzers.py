@@ -18,11 +18,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_captured
 
 import packverify.fuzz.targets  # noqa: F401 - imported before the fuzzer files: their import hook then instruments nothing
-from packverify.cli.main import run_captured
 from packverify.fuzz import TARGETS
-from packverify.fuzz.runner import TargetRun, run_target
+from packverify.fuzz.campaign import TargetRun, run_target
 from packverify.fuzz.targets import FuzzFailure
 
 HERE = Path(__file__).resolve().parent
@@ -189,9 +189,9 @@ def test_runner_saves_a_crash_with_its_replay_command_and_traceback(tmp_path):
     assert run.crashed and run.exit_code != 0 and run.error is None, run
     crash = Path(run.crashes[0])
     assert crash.name.startswith("crash-") and crash.is_file()
-    assert Path(f"{crash}.replay").read_text().strip() == f"python -m packverify.fuzz.run check_raw {crash}"
+    assert Path(f"{crash}.replay").read_text().strip() == f"python -m packverify.fuzz.libfuzzer check_raw {crash}"
     assert "RuntimeError: planted crash" in Path(f"{crash}.txt").read_text()
-    assert run.to_json()["crashes"] == [str(crash)]
+    assert run.to_dict()["crashes"] == [str(crash)]
 
 
 def test_runner_reports_a_fuzzer_that_dies_without_a_crash_as_an_error(tmp_path):

@@ -7,8 +7,7 @@ import json
 
 import pytest
 from conftest import script_template
-
-from packverify.cli.main import run_captured
+from helpers import run_captured
 
 KEYS = {"status", "examples", "message", "reproducer"}
 
@@ -85,7 +84,7 @@ def test_the_check_command_still_does_not_load_hypothesis():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom packverify.cli.main import run_captured\nrun_captured(['meta', '--help'])\n"
+    code = ("import io, sys\nfrom packverify.cli import run\nrun(['meta', '--help'], io.StringIO(), io.StringIO())\n"
             "assert 'hypothesis' not in sys.modules, 'meta --help imported hypothesis'\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -14,9 +14,9 @@ import json
 import pytest
 
 from packverify.meta import InProcessPacker, run_meta
+from packverify.meta.packers import Session
 from packverify.meta.relations import Case
-from packverify.meta.runner import Session
-from packverify.meta.search import replay
+from packverify.meta.trace import replay
 from packverify.strategies import Repo, RepoFile, synthetic_text
 
 HOLDS = ["M0", "M1", "M2", "M3", "M4", "M5", "M6", "M7"]
@@ -62,7 +62,7 @@ def test_reference_packer_m3_keeps_every_line_when_the_budget_doubles():
 
 @pytest.mark.slow
 def test_reference_packer_through_the_default_template_holds(in_tmp):
-    from packverify.cli.main import run_captured
+    from helpers import run_captured
 
     code, out, err = run_captured(["meta", "--relations", ",".join(HOLDS), "--examples", "4", "--budgets",
                                    "4000:8000", "--format", "json", "--no-run-log"])

@@ -19,8 +19,9 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from packverify.canonical import canonical_chunk_id, jcs_bytes, manifest_digest
-from packverify.packer.assemble import Selection, assemble, split_lines
+from packverify.canonical import jcs_bytes
+from packverify.format import canonical_chunk_id, manifest_digest, split_lines
+from packverify.packer.assemble import Selection, assemble
 
 LONG = "x" * 250 + "\n"
 FILES: dict[str, bytes] = {

@@ -2,7 +2,7 @@
 fixed table rather than on whatever hypothesis draws under the small ``mutmut``
 profile: ECMAScript number formatting at every branch boundary, integers around
 2**53, keys just inside and outside the Basic Multilingual Plane, and the streamed
-comparison (``first_difference``) at piece and batch boundaries."""
+comparison (``first_noncanonical_byte``) at piece and batch boundaries."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import math
 import orjson
 import pytest
 
-from packverify.canonical import first_difference, jcs_bytes, jcs_number
+from packverify.canonical import first_noncanonical_byte, jcs_bytes, jcs_number
 
 rfc8785 = pytest.importorskip("rfc8785")
 
@@ -52,26 +52,26 @@ def _unsorted(n: int) -> list:
 
 
 @pytest.mark.parametrize("n", [3, 511, 512, 513, 1100])
-def test_first_difference_sorts_keys_in_every_piece_and_batch(n):
+def test_first_noncanonical_byte_sorts_keys_in_every_piece_and_batch(n):
     document = {"z": _unsorted(n), "a": 1.5}
     canonical = rfc8785.dumps(document)
     assert jcs_bytes(document) == canonical
-    assert first_difference(document, canonical) is None
-    assert first_difference(orjson.loads(canonical), canonical, prepared=True) is None
+    assert first_noncanonical_byte(document, canonical) is None
+    assert first_noncanonical_byte(orjson.loads(canonical), canonical, prepared=True) is None
     changed = bytearray(canonical)
     position = canonical.rindex(b'"b":') + 4
     changed[position] = ord("9") if changed[position] != ord("9") else ord("8")
-    assert first_difference(document, bytes(changed)) == position
+    assert first_noncanonical_byte(document, bytes(changed)) == position
 
 
-def test_first_difference_of_truncated_and_extended_bytes():
+def test_first_noncanonical_byte_of_truncated_and_extended_bytes():
     document = {"a": 1, "b": [1, 2, 3], "c": "text"}
     canonical = jcs_bytes(document)
     assert canonical == b'{"a":1,"b":[1,2,3],"c":"text"}'
     for cut in range(len(canonical)):
-        assert first_difference(document, canonical[:cut]) == cut
-    assert first_difference(document, canonical + b"\n") == len(canonical)
-    assert first_difference(document, b"") == 0
+        assert first_noncanonical_byte(document, canonical[:cut]) == cut
+    assert first_noncanonical_byte(document, canonical + b"\n") == len(canonical)
+    assert first_noncanonical_byte(document, b"") == 0
 
 
 def test_prepared_documents_are_written_as_they_are():

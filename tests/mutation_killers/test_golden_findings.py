@@ -55,8 +55,8 @@ def answer(name: str, repos: dict) -> dict:
     return clean({
         "verdict": report.verdict.value,
         "oracles": {n: [r.status.value, r.reason] for n, r in report.oracles.items()},
-        "findings": [[f.oracle, f.code, f.severity.value, f.pointer, f.message, f.to_json()["expected"],
-                      f.to_json()["actual"]] for f in report.findings],
+        "findings": [[f.oracle, f.code, f.severity.value, f.pointer, f.message, f.to_dict()["expected"],
+                      f.to_dict()["actual"]] for f in report.findings],
     })
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from killer_cases import digest_reference, digest_rows
 
-from packverify.canonical import manifest_digest
+from packverify.format import manifest_digest
 from packverify.load import Loaded, LoadError, parse_bytes, read_pack
 
 DOC = b'{"a":"bc"}'  # ten bytes

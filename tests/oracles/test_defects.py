@@ -12,7 +12,8 @@ import hashlib
 import pytest
 from helpers import check_doc, mutated, pairs, valid_doc
 
-from packverify.canonical import canonical_chunk_id, jcs_bytes
+from packverify.canonical import jcs_bytes
+from packverify.format import canonical_chunk_id
 from packverify.packer.assemble import Selection
 
 
@@ -245,7 +246,7 @@ def test_valid_packs_are_quiet_even_strict(name):
     else:
         doc = valid_doc(**kwargs)
     report = check_doc(doc, strict=True)
-    assert report.findings == (), [f.to_json() for f in report.findings]
+    assert report.findings == (), [f.to_dict() for f in report.findings]
     assert report.verdict.value == "pass"
     statuses = {n: r.status.value for n, r in report.oracles.items()}
     assert statuses["source"] == "skipped"

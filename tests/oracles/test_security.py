@@ -55,7 +55,7 @@ def test_a_secret_is_never_echoed_in_any_report():
     text = dumps(report)
     assert secret not in text
     # The content itself is in the pack, not in the report.
-    assert secret not in json.dumps([f.to_json() for f in pack.findings])
+    assert secret not in json.dumps([f.to_dict() for f in pack.findings])
 
 
 def test_secret_line_numbers_point_into_the_file():

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from helpers import check_doc, pairs
 
-from packverify.canonical import ZERO_COMMIT
+from packverify.format import ZERO_COMMIT
 from packverify.packer.assemble import Selection, assemble
 
 FILES = {"src/a.py": "def a():\n    return 1\n\n\ndef b():\n    return 2\n", "README.md": "# R\n\nno final newline"}
@@ -40,7 +40,7 @@ def _pack(commit, **changes):
 
 def test_pack_of_the_commit_passes(repo):
     report = check_doc(_pack(_git(repo, "rev-parse", "HEAD")), repo=repo, strict=True)
-    assert report.oracles["source"].status.value == "pass", [f.to_json() for f in report.findings]
+    assert report.oracles["source"].status.value == "pass", [f.to_dict() for f in report.findings]
 
 
 def test_commit_is_read_not_the_working_tree(repo):

@@ -8,10 +8,9 @@ import os
 import subprocess
 
 import pytest
-from helpers import check_doc
+from helpers import check_doc, run_captured
 
 import packverify
-from packverify.cli.main import run_captured
 from packverify.packer.build import build_pack, score_key
 from packverify.packer.chunking import chunk_ranges
 
@@ -59,7 +58,7 @@ def repo(request, tmp_path):
 def test_pack_passes_every_oracle_strictly_with_repo(repo, budget):
     result = build_pack(repo, budget=budget, jobs=2)
     report = check_doc(None, raw=result.data, strict=True, repo=repo)
-    assert report.findings == (), [f.to_json() for f in report.findings]
+    assert report.findings == (), [f.to_dict() for f in report.findings]
     assert report.oracles["source"].status.value == "pass"
     info = result.document["budget_info"]
     total = result.document["statistics"]["total_tokens"]

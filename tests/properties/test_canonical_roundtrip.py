@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 
-from helpers import check_doc
+from helpers import check_doc, shuffled_keys
 from hypothesis import given
 from hypothesis import strategies as st
 
 from packverify.canonical import jcs_bytes
-from packverify.fuzz.targets import shuffled_keys
 from packverify.load import parse_bytes
 from packverify.packer.assemble import serialize
 from packverify.strategies import INJECTORS, defects, packs
@@ -31,8 +30,8 @@ def test_canonical_bytes_round_trip_and_are_idempotent(doc):
 
 
 def _results(report):
-    findings = sorted((f.code, f.pointer, f.message, json.dumps(f.to_json()["expected"], sort_keys=True, default=str),
-                       json.dumps(f.to_json()["actual"], sort_keys=True, default=str))
+    findings = sorted((f.code, f.pointer, f.message, json.dumps(f.to_dict()["expected"], sort_keys=True, default=str),
+                       json.dumps(f.to_dict()["actual"], sort_keys=True, default=str))
                       for f in report.findings if f.code != "determinism.non-canonical-bytes")
     statuses = {name: r.status.value for name, r in report.oracles.items() if name != "determinism"}
     return findings, statuses

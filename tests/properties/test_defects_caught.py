@@ -18,7 +18,7 @@ from helpers import check_doc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from packverify.canonical import ZERO_COMMIT
+from packverify.format import ZERO_COMMIT
 from packverify.load import parse_bytes
 from packverify.oracles import all_codes
 from packverify.strategies import (
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _judge(report, expected: frozenset[str]):
     got = {f.code for f in report.findings}
-    assert got == expected, (sorted(got), [f.to_json() for f in report.findings])
+    assert got == expected, (sorted(got), [f.to_dict() for f in report.findings])
     guilty = {code.split(".")[0] for code in expected}
     for name, result in report.oracles.items():
         if name in guilty:

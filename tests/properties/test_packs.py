@@ -6,6 +6,8 @@ docstring examples run, and ``check`` never imports hypothesis.
 from __future__ import annotations
 
 import doctest
+import importlib
+import pkgutil
 import subprocess
 import sys
 
@@ -15,8 +17,8 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from packverify import strategies
-from packverify.canonical import count_lines
+from packverify import sample_text, strategies
+from packverify.format import count_lines
 from packverify.packer.assemble import serialize
 from packverify.strategies import chunks, file_texts, pack_bytes, packs, repos
 
@@ -25,7 +27,7 @@ QUIET_OR_SKIPPED = {"pass", "skipped"}
 
 def _assert_strict_pass(doc):
     report = check_doc(doc, strict=True)
-    assert report.findings == (), [f.to_json() for f in report.findings]
+    assert report.findings == (), [f.to_dict() for f in report.findings]
     statuses = {name: result.status.value for name, result in report.oracles.items()}
     assert statuses["source"] == "skipped"
     assert set(statuses.values()) <= QUIET_OR_SKIPPED
@@ -112,8 +114,14 @@ def test_strategies_compose(data):
 
 
 def test_docstring_examples_run():
-    result = doctest.testmod(strategies, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 8 and result.failed == 0
+    modules = [strategies, sample_text, *(importlib.import_module(f"packverify.strategies.{m.name}")
+                                         for m in pkgutil.iter_modules(strategies.__path__))]
+    attempted = 0
+    for module in modules:
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted >= 8
 
 
 def test_check_never_imports_hypothesis(tmp_path):
@@ -121,8 +129,8 @@ def test_check_never_imports_hypothesis(tmp_path):
     from helpers import valid_doc
 
     pack.write_bytes(serialize(valid_doc()))
-    code = ("import sys\nfrom packverify.cli.main import run_captured\n"
-            f"assert run_captured(['check', {str(pack)!r}, '--no-run-log'])[0] == 0\n"
+    code = ("import io, sys\nfrom packverify.cli import run\n"
+            f"assert run(['check', {str(pack)!r}, '--no-run-log'], io.StringIO(), io.StringIO()) == 0\n"
             "assert 'hypothesis' not in sys.modules and 'packverify.strategies' not in sys.modules\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

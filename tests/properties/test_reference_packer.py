@@ -32,7 +32,7 @@ def test_reference_packer_passes_every_oracle_and_fills_the_budget(repo, budget,
         assert result.smallest_left_out is not None and result.smallest_left_out > result.unused, \
             (result.unused, result.smallest_left_out)
     else:
-        assert report.findings == (), [f.to_json() for f in report.findings]
+        assert report.findings == (), [f.to_dict() for f in report.findings]
         assert result.smallest_left_out is None
     if result.document["chunks"]:
         assert report.oracles["source"].status.value == "pass"
@@ -84,7 +84,7 @@ def test_when_no_whole_lines_fill_the_budget_underflow_is_the_only_finding(tmp_p
     of whole lines can pass here. The reference packer leaves less unused than its
     shortest line left out, reports it, and ``check`` says budget.underflow (an
     honest statistics.total_tokens, not one lowered to pass)."""
-    from packverify.cli.main import run_captured
+    from helpers import run_captured
 
     files = {"a.txt": "word " * 15 + "\n", "b.txt": ("alpha beta gamma delta " * 4 + "\n") * 62}
     result, report = _pack(tmp_path, files, 1000)

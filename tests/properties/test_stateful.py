@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from packverify import tokenizer as pv_tokenizer
-from packverify.canonical import canonical_chunk_id, manifest_digest
+from packverify.format import canonical_chunk_id, manifest_digest, split_lines
 from packverify.oracles.security import find_secrets
-from packverify.packer.assemble import assemble, split_lines
+from packverify.packer.assemble import assemble
 from packverify.strategies import file_texts
 
 PATHS = ("README.md", "src/app.py", "docs/guide/ünïcode.md", "src/数据.py", "z/😀 notes.txt")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import run_captured
 from repro_helpers import DEMO_FILES, Result
 
-from packverify.cli.main import run_captured
 from packverify.repro import machine
 
 

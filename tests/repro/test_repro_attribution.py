@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from helpers import run_captured
 from repro_helpers import packer
-
-from packverify.cli.main import run_captured
 
 
 def test_single_variation_needs_no_probe(repro):

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 
 from packverify.pointer import resolve
-from packverify.repro.compare import LIMIT, VALUE_CHARS, difference, first_difference, json_diff
+from packverify.repro.compare import LIMIT, VALUE_CHARS, difference, first_differing_byte, json_diff
 
 
 def test_first_difference():
-    assert first_difference(b"abc", b"abc") is None
-    assert first_difference(b"abc", b"abd") == 2
-    assert first_difference(b"ab", b"abc") == 2  # a prefix: the shorter length
+    assert first_differing_byte(b"abc", b"abc") is None
+    assert first_differing_byte(b"abc", b"abd") == 2
+    assert first_differing_byte(b"ab", b"abc") == 2  # a prefix: the shorter length
     big = b"x" * 10_000
-    assert first_difference(big + b"1", big + b"2") == 10_000
-    assert first_difference(b"", b"a") == 0
+    assert first_differing_byte(big + b"1", big + b"2") == 10_000
+    assert first_differing_byte(b"", b"a") == 0
 
 
 def test_pointers_escape_keys_and_keep_document_order():

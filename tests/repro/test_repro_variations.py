@@ -6,20 +6,20 @@ import pytest
 
 from packverify.repro import ReproError, parse_template
 from packverify.repro.machine import Machine
-from packverify.repro.runner import Entry, creation_order, substitute
-from packverify.repro.variations import NAMES, VARIATIONS, Context, Plan, select
+from packverify.repro.variations import VARIATION_NAMES, VARIATIONS, Plan, VariationContext, select
+from packverify.repro.workspace import Entry, creation_order, substitute
 
 MACHINE = Machine(namespace=("unshare", "--mount"), namespace_error=None, network_namespace=None,
                   network_error=None, faketime="/usr/bin/faketime", faketime_error=None,
                   locales=("tr_TR.UTF-8", "en_US.ISO-8859-1", "fr_CH.UTF-8"), cpus=(0, 1))
-CTX = Context(machine=MACHINE, repo_name="demo")
+CTX = VariationContext(machine=MACHINE, repo_name="demo")
 
 
 def test_names_are_the_contract_table():
-    assert NAMES == ("path", "cwd", "order", "home", "locale", "tz", "umask", "time", "hashseed", "cpus", "env")
+    assert VARIATION_NAMES == ("path", "cwd", "order", "home", "locale", "tz", "umask", "time", "hashseed", "cpus", "env")
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", VARIATION_NAMES)
 def test_every_varied_run_differs_from_the_control(name):
     variation = VARIATIONS[name]
     control = variation.value(CTX, 0)
@@ -28,7 +28,7 @@ def test_every_varied_run_differs_from_the_control(name):
         assert variation.show(variation.value(CTX, k)) != variation.show(control)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", VARIATION_NAMES)
 def test_values_change_the_plan(name):
     variation = VARIATIONS[name]
     plans = []
@@ -46,8 +46,8 @@ def test_locale_values_include_a_non_utf8_one_by_default():
 def test_unavailable_reasons():
     bare = Machine(namespace=None, namespace_error="no namespaces", network_namespace=None, network_error="x",
                    faketime=None, faketime_error="faketime not found", locales=("tr_TR.UTF-8",), cpus=(0,))
-    ctx = Context(machine=bare, repo_name="demo")
-    reasons = {n: VARIATIONS[n].unavailable(ctx) for n in NAMES}
+    ctx = VariationContext(machine=bare, repo_name="demo")
+    reasons = {n: VARIATIONS[n].unavailable(ctx) for n in VARIATION_NAMES}
     assert reasons["order"] == "no namespaces" and reasons["time"] == "faketime not found"
     assert "locales-all" in reasons["locale"] and "en_US.ISO-8859-1" in reasons["locale"]
     assert "one CPU" in reasons["cpus"]
@@ -55,10 +55,10 @@ def test_unavailable_reasons():
 
 
 def test_select():
-    assert select(None) == NAMES
+    assert select(None) == VARIATION_NAMES
     assert select(["tz", "path"]) == ("path", "tz")  # contract order, whatever the order given
-    assert select(["-time", "-cpus"]) == tuple(n for n in NAMES if n not in ("time", "cpus"))
-    assert select(["all", "-env"]) == NAMES[:-1]
+    assert select(["-time", "-cpus"]) == tuple(n for n in VARIATION_NAMES if n not in ("time", "cpus"))
+    assert select(["all", "-env"]) == VARIATION_NAMES[:-1]
     with pytest.raises(ReproError, match="did you mean 'locale'"):
         select(["locales"])
 
@@ -101,7 +101,7 @@ def test_parse_template():
 def test_scrub_hides_both_work_directories(tmp_path):
     from pathlib import Path
 
-    from packverify.repro.runner import Workspace
+    from packverify.repro.workspace import Workspace
 
     ws = Workspace(tmp_path, {}, isolate=False, timeout=1)
     try:
@@ -116,7 +116,7 @@ def test_scrub_hides_both_work_directories(tmp_path):
 
 
 def test_exclude_patterns_work_like_gitignore():
-    from packverify.repro.runner import excluded_by
+    from packverify.repro.workspace import excluded_by
 
     assert excluded_by("node_modules", ["node_modules"])
     assert excluded_by("web/node_modules", ["node_modules/"])

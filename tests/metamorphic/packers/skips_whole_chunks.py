@@ -5,29 +5,26 @@ skipped chunk in, which pushes out the lines packed after it."""
 from _common import arguments, build, write
 
 import packverify.packer.build as packer
+from packverify.packer.fill import Fill, Pick, longest_prefix
 
-_longest_prefix = packer._longest_prefix
 
-
-def _select(encoding, pieces, contents, counts, order, budget):
-    remaining, chosen, left_out, split = budget, [], [], 0
-    for i in order:
-        path, start, end, _ = pieces[i]
-        if counts[i] <= remaining:
-            chosen.append((path, start, end, contents[i], counts[i]))
-            remaining -= counts[i]
+def fill_skipping(encoding, ranked, budget):
+    remaining, picks, left_out = budget, [], []
+    for position, piece in enumerate(ranked):
+        if piece.tokens <= remaining:
+            picks.append(Pick(position, piece, piece.end - piece.start + 1, piece.tokens))
+            remaining -= piece.tokens
         else:
-            left_out.append(i)
-    for i in left_out:
-        path, start, end, lines = pieces[i]
-        k, tokens = _longest_prefix(encoding, lines, start, end, remaining)
+            left_out.append(position)
+    for position in left_out:
+        piece = ranked[position]
+        k, tokens = longest_prefix(encoding, piece.lines, piece.start, piece.end, remaining)
         if k:
-            chosen.append((path, start, start + k - 1, "".join(lines[start - 1:start + k - 1]), tokens))
+            picks.append(Pick(position, piece, k, tokens))
             remaining -= tokens
-            split += 1
-    return chosen, split, remaining, None
+    return Fill(picks, remaining)
 
 
-packer._select = _select
+packer.fill_budget = fill_skipping
 args = arguments(__doc__)
 write(args, build(args).document)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from packverify._version import tool_info
+
 PASS = "pass"
 FAIL = "fail"
 INHERENT = "inherent"
@@ -91,10 +93,8 @@ class ReproReport:
         return self.verdict == PASS
 
     def to_dict(self) -> dict[str, Any]:
-        from packverify import __version__
-
         return {
-            "tool": {"name": "packverify", "version": __version__},
+            "tool": tool_info(),
             "verdict": self.verdict,
             "causes": list(self.causes),
             "attribution": self.attribution,

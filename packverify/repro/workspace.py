@@ -10,7 +10,7 @@ works if run-1's copy is gone by then.
 Each run: remove the previous output, write a launch spec, start ``_launch.py``
 (under ``unshare`` when available), wait with a timeout, and collect the exit
 code, the output bytes, and the command's combined stdout/stderr.
-Deliberately left alone: judging the outcome (engine.py does that).
+Deliberately left alone: judging the outcome (rebuilds.py does that).
 """
 
 from __future__ import annotations
@@ -223,17 +223,9 @@ class Workspace:
         env.update(plan.env)
         return env
 
-    def run(self, plan: Plan, template: Sequence[str], values: dict[str, str]) -> Outcome:
+    def _launch_spec(self, plan: Plan, template: Sequence[str], values: dict[str, str], status: Path) -> dict:
+        """What _launch.py needs to set up the run and exec the command (see its docstring)."""
         prefix = self._prefix()
-        status = self.root / "status.json"
-        spec_path = self.root / "spec.json"
-        for leftover in (self.real_out, status):
-            _remove(leftover)
-        if prefix is None:
-            _remove(self.fs)  # no private tmpfs: clear the last run's copy ourselves
-        self.fs.mkdir(exist_ok=True)
-        self.real_out.parent.mkdir(parents=True, exist_ok=True)
-
         copy = self.fs / plan.copy
         cwd = copy if plan.cwd is None else self.fs / plan.cwd
         home = str(self.fs / plan.home) if plan.home else _inherited_home()
@@ -241,7 +233,7 @@ class Workspace:
         argv = substitute(template, {**values, "repo": str(copy), "out": str(self.out)})
         if plan.clock_shift_days and self.machine and self.machine.faketime:
             argv = [self.machine.faketime, "-f", f"+{plan.clock_shift_days}d", *argv]
-        spec = {
+        return {
             "tmpfs": str(self.fs) if prefix else None,
             "binds": [[str(self.real_out.parent), str(self.out.parent)]] if prefix else [],
             "mkdirs": mkdirs,
@@ -255,7 +247,19 @@ class Workspace:
             "env": self._environment(plan, cwd, home),
             "status": str(status),
         }
-        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+
+    def run(self, plan: Plan, template: Sequence[str], values: dict[str, str]) -> Outcome:
+        prefix = self._prefix()
+        status = self.root / "status.json"
+        spec_path = self.root / "spec.json"
+        for leftover in (self.real_out, status):
+            _remove(leftover)
+        if prefix is None:
+            _remove(self.fs)  # no private tmpfs: clear the last run's copy ourselves
+        self.fs.mkdir(exist_ok=True)
+        self.real_out.parent.mkdir(parents=True, exist_ok=True)
+
+        spec_path.write_text(json.dumps(self._launch_spec(plan, template, values, status)), encoding="utf-8")
         launch = [*(prefix or ()), *(["--"] if prefix else []), *PYTHON, LAUNCHER, str(spec_path)]
         try:
             process = subprocess.Popen(launch, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -30,9 +30,9 @@ from typing import Any
 
 from packverify.repro import machine as _machine
 from packverify.repro.compare import difference
-from packverify.repro.model import FAIL, INHERENT, PASS, Difference, ReproError, ReproReport, RunRecord
-from packverify.repro.runner import Outcome, Workspace, scan
-from packverify.repro.variations import VARIATIONS, Context, Plan, select
+from packverify.repro.results import FAIL, INHERENT, PASS, Difference, ReproError, ReproReport, RunRecord
+from packverify.repro.variations import VARIATIONS, Plan, VariationContext, select
+from packverify.repro.workspace import Outcome, Workspace, scan
 
 REFERENCE = "run-1"
 _LOG_LINES = 12  # lines of a failing command's output quoted in the error
@@ -78,7 +78,7 @@ def _relative_hint(template: tuple[str, ...]) -> str:
             "with the cwd variation); give an absolute path or one under {repo}")
 
 
-def _plan(ctx: Context, active: Sequence[str], values: dict[str, int]) -> tuple[Plan, dict[str, str], tuple[str, ...]]:
+def _plan(ctx: VariationContext, active: Sequence[str], values: dict[str, int]) -> tuple[Plan, dict[str, str], tuple[str, ...]]:
     """The plan for a run in which variation ``name`` takes value ``values.get(name, 0)``."""
     plan = Plan(copy=VARIATIONS["path"].value(ctx, 0))
     settings: dict[str, str] = {}
@@ -96,7 +96,7 @@ def _plan(ctx: Context, active: Sequence[str], values: dict[str, int]) -> tuple[
 class _Session:
     """One invocation's state: the workspace, the template, every run so far."""
 
-    def __init__(self, ws: Workspace, ctx: Context, active: tuple[str, ...], template: tuple[str, ...],
+    def __init__(self, ws: Workspace, ctx: VariationContext, active: tuple[str, ...], template: tuple[str, ...],
                  values: dict[str, str]) -> None:
         self.ws, self.ctx, self.active, self.template, self.values = ws, ctx, active, template, values
         self.records: list[RunRecord] = []
@@ -224,14 +224,9 @@ def _keep_failure_log(session: _Session, artifacts: str | None, exc: ReproError)
     return ReproError(f"{exc}\n  (its whole output: {os.path.join(artifacts, 'repro', name + '.log')})", exc.runs)
 
 
-def reproduce(command: Sequence[str], *, repo: str = ".", runs: int = 2, vary: Sequence[str] | None = None,
-              isolate: bool = False, budget: int = 8000, tokenizer: str = "cl100k", timeout: float = 600.0,
-              artifacts: str | None = None, exclude: Sequence[str] = ()) -> ReproReport:
-    """Run ``command`` (a template with ``{repo}``, ``{out}``, ``{budget}``, ``{tokenizer}``) in
-    ``runs`` varied copies of ``repo`` plus a control, and report whether the outputs are identical.
-    Raises :class:`ReproError` when the job cannot be done (exit 2). Writes outputs under
-    ``artifacts/repro/`` when ``artifacts`` is given; never prints. ``exclude``: patterns of
-    paths not to copy (``.venv``, ``node_modules``; see runner.excluded_by)."""
+def _prepare(command: Sequence[str], repo: str, runs: int, vary: Sequence[str] | None, artifacts: str | None,
+             exclude: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...], Path, tuple]:
+    """Check the arguments and read the repository: (template, variation names, root, (tree, skipped))."""
     template = parse_template(command)
     if runs < 2:
         raise ReproError(f"--runs must be at least 2 (got {runs}): two varied runs are the least that can differ")
@@ -243,10 +238,30 @@ def reproduce(command: Sequence[str], *, repo: str = ".", runs: int = 2, vary: S
     template = _resolve_program(template)
     own = [Path(artifacts).resolve()] if artifacts else []  # our outputs must not feed the next invocation
     try:
-        tree, skipped = scan(root, own, tuple(exclude))
+        return template, names, root, scan(root, own, tuple(exclude))
     except OSError as exc:
         raise ReproError(f"cannot read the repository: {exc}") from None
 
+
+def _notes(machine, active: tuple[str, ...], skipped: list[str]) -> list[str]:
+    notes = []
+    if "locale" in active and len(machine.locales) < len(_machine.LOCALES):
+        missing = ", ".join(x for x in _machine.LOCALES if x not in machine.locales)
+        notes.append(f"locale: {missing} not installed (Debian package: {_machine.LOCALES_PACKAGE})")
+    if skipped:
+        notes.append(f"not copied (special files): {', '.join(skipped[:10])}")
+    return notes
+
+
+def reproduce(command: Sequence[str], *, repo: str = ".", runs: int = 2, vary: Sequence[str] | None = None,
+              isolate: bool = False, budget: int = 8000, tokenizer: str = "cl100k", timeout: float = 600.0,
+              artifacts: str | None = None, exclude: Sequence[str] = ()) -> ReproReport:
+    """Run ``command`` (a template with ``{repo}``, ``{out}``, ``{budget}``, ``{tokenizer}``) in
+    ``runs`` varied copies of ``repo`` plus a control, and report whether the outputs are identical.
+    Raises :class:`ReproError` when the job cannot be done (exit 2). Writes outputs under
+    ``artifacts/repro/`` when ``artifacts`` is given; never prints. ``exclude``: patterns of
+    paths not to copy (``.venv``, ``node_modules``; see workspace.excluded_by)."""
+    template, names, root, (tree, skipped) = _prepare(command, repo, runs, vary, artifacts, exclude)
     ws = Workspace(root, tree, isolate=isolate, timeout=timeout)
     try:
         machine = _machine.probe(ws.root / "probe", isolate=isolate)
@@ -254,15 +269,10 @@ def reproduce(command: Sequence[str], *, repo: str = ".", runs: int = 2, vary: S
         if isolate and machine.network_namespace is None:
             raise ReproError(f"--isolate needs a network namespace, which is not available here: "
                              f"{ws.scrub(machine.network_error or 'unknown reason')}")
-        ctx = Context(machine=machine, repo_name=root.name or "repo")
+        ctx = VariationContext(machine=machine, repo_name=root.name or "repo")
         unavailable = {n: ws.scrub(reason) for n in names if (reason := VARIATIONS[n].unavailable(ctx))}
         active = tuple(n for n in names if n not in unavailable)
-        notes = []
-        if "locale" in active and len(machine.locales) < len(_machine.LOCALES):
-            missing = ", ".join(x for x in _machine.LOCALES if x not in machine.locales)
-            notes.append(f"locale: {missing} not installed (Debian package: {_machine.LOCALES_PACKAGE})")
-        if skipped:
-            notes.append(f"not copied (special files): {', '.join(skipped[:10])}")
+        notes = _notes(machine, active, skipped)
         session = _Session(ws, ctx, active, template, {"budget": str(budget), "tokenizer": tokenizer})
         try:
             for k in range(runs):

@@ -1,10 +1,10 @@
-"""``python -m packverify.fuzz.run TARGET [CORPUS_DIR ...] [-libFuzzer_flag=value ...]``
+"""``python -m packverify.fuzz.libfuzzer TARGET [CORPUS_DIR ...] [-libFuzzer_flag=value ...]``
 
 Runs one fuzz target under libFuzzer, exactly as the standalone fuzzer file
 ``tests/fuzzing/<TARGET>_fuzzer.py`` does — but from the installed package, so a
 runner needs no checkout. Every libFuzzer flag works; a file argument replays it::
 
-    python -m packverify.fuzz.run check_raw artifacts/fuzz/check_raw/crash-<sha1>
+    python -m packverify.fuzz.libfuzzer check_raw artifacts/fuzz/check_raw/crash-<sha1>
 
 ``python -m`` imports packverify before this module runs, too early for atheris'
 import hook, so the package's functions are instrumented in place instead
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = list(sys.argv if argv is None else argv)
     if len(argv) < 2 or argv[1] not in TARGETS:
-        sys.stderr.write(f"usage: python -m packverify.fuzz.run TARGET [libFuzzer arguments]; "
+        sys.stderr.write(f"usage: python -m packverify.fuzz.libfuzzer TARGET [libFuzzer arguments]; "
                          f"targets: {', '.join(TARGETS)}\n")
         return 2
     try:

@@ -9,7 +9,7 @@
 * :class:`InProcessPacker` — the reference packer called in-process: the same
   code as the default template without an interpreter start-up per run (the
   test-suite uses it; the CLI always runs templates).
-* :class:`Session` — materialises each input (a :class:`packverify.strategies.Repo`
+* :class:`Session` — materialises each input (a :class:`packverify.repo_fixtures.Repo`
   at ``<fresh dir>/repo``, so the directory name never varies), runs the packer,
   checks the output with the engine (``packverify.check --strict --repo``), and
   caches results by input so shrinking never runs a packer twice on one input.
@@ -21,8 +21,10 @@ an :class:`Output` with ``returncode != 0``: a finding about that input.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -32,7 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packverify.strategies import Repo, materialize
+from packverify.engine import check
+from packverify.packer.build import PackError, build_pack
+from packverify.packer.discover import DiscoveryError
+from packverify.repo_fixtures import Repo, materialize
 
 PLACEHOLDERS = ("repo", "budget", "tokenizer", "out")
 DISPLAY_TEMPLATE = "packverify pack {repo} --budget {budget} --tokenizer {tokenizer} -o {out} -q --no-run-log"
@@ -77,8 +82,6 @@ class TemplatePacker:
             try:
                 word.format_map(probe)
             except KeyError as exc:
-                import difflib
-
                 close = difflib.get_close_matches(str(exc.args[0]), PLACEHOLDERS, n=1)
                 hint = f" (did you mean {{{close[0]}}}?)" if close else ""
                 raise PackerUnavailable(
@@ -144,9 +147,6 @@ class InProcessPacker:
         return None
 
     def run(self, repo: Path, budget: int, tokenizer: str, workdir: Path) -> PackerRun:
-        from packverify.packer.build import PackError, build_pack
-        from packverify.packer.discover import DiscoveryError
-
         argv = tuple(self.argv(str(repo), budget, tokenizer, str(workdir / "out.json")))
         try:
             result = build_pack(repo, budget=budget, tokenizer=tokenizer)
@@ -255,8 +255,6 @@ class Session:
 
     def clean(self, text: str) -> str:
         """``text`` without this session's temporary paths (reports carry no absolute path)."""
-        import re
-
         for root in {str(self.workdir), os.path.realpath(self.workdir)}:
             text = re.sub(re.escape(root) + r"/run\d+/", "<run>/", text).replace(root, "<work>")
         return text
@@ -287,11 +285,9 @@ class Session:
         return outputs
 
     def _verify(self, data: bytes, root: Path, run_dir: Path) -> tuple[Any, list[str]]:
-        import packverify
-
         pack = run_dir / "checked.json"
         pack.write_bytes(data)
-        report = packverify.check([str(pack)], repo=root, strict=True)
+        report = check([str(pack)], repo=root, strict=True)
         problems = [self.clean(f"{f.code} at {f.pointer or '/'}: {f.message}") for f in report.packs[0].findings]
         if report.packs[0].internal_errors:
             problems.append("packverify internal error while checking this pack")

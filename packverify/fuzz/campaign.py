@@ -1,6 +1,6 @@
 """Run fuzz targets under libFuzzer as subprocesses, for ``packverify fuzz``.
 
-Each target runs as ``python -m packverify.fuzz.run TARGET CORPUS [SEEDS] -flags``
+Each target runs as ``python -m packverify.fuzz.libfuzzer TARGET CORPUS [SEEDS] -flags``
 for ``seconds``: the writable corpus first (libFuzzer adds what it finds there),
 the committed seed corpus read-only after it, the target's dictionary, and
 ``-artifact_prefix`` so crash inputs land in the artifacts directory. libFuzzer's
@@ -40,7 +40,7 @@ _TRACE_START = re.compile(r"=== Uncaught Python exception: ===|^==\d+== ERROR: l
 
 @dataclass
 class TargetRun:
-    """What one target's run did; ``to_json`` is the contract's per-target object."""
+    """What one target's run did; ``to_dict`` is the contract's per-target object."""
 
     name: str
     seconds: int
@@ -60,7 +60,7 @@ class TargetRun:
     def crashed(self) -> bool:
         return bool(self.crashes)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"execs": self.execs, "exec_per_sec": self.exec_per_sec, "crashes": list(self.crashes),
                                "coverage": self.coverage, "features": self.features, "corpus_size": self.corpus_size,
                                "seconds": self.seconds, "replay": list(self.replay), "log": self.log}
@@ -109,12 +109,12 @@ def find_checkout_file(*parts: str) -> Path | None:
 
 
 def replay_command(target: Target, crash: str) -> str:
-    return f"python -m packverify.fuzz.run {target.name} {crash}"
+    return f"python -m packverify.fuzz.libfuzzer {target.name} {crash}"
 
 
 def libfuzzer_command(target: Target, corpus: Path, *, seconds: int, artifacts: Path,
                       seeds: Path | None, dictionary: Path | None, python: str = sys.executable) -> list[str]:
-    command = [python, "-m", "packverify.fuzz.run", target.name, str(corpus)]
+    command = [python, "-m", "packverify.fuzz.libfuzzer", target.name, str(corpus)]
     if seeds is not None:
         command.append(str(seeds))
     command += [f"-max_total_time={seconds}", f"-artifact_prefix={artifacts}{os.sep}", f"-timeout={target.timeout}",
@@ -160,42 +160,65 @@ def run_target(
     run.log = str(log_path)
     before = _crash_files(artifacts)
     started = time.monotonic()
-    trace: list[str] = []
-    tracing_done = False
     try:
-        with open(log_path, "w", encoding="utf-8", errors="replace") as log:
-            log.write("$ " + " ".join(command) + "\n")
-            try:
-                process = subprocess.Popen(list(command), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                           stdin=subprocess.DEVNULL, env=env, text=True, errors="replace")
-            except OSError as exc:
-                run.error = f"cannot start the fuzzer: {exc.strerror or exc}"
-                return run
-            killer = threading.Timer(seconds + GRACE_SECONDS, process.kill)
-            killer.start()
-            try:
-                assert process.stdout is not None
-                for line in process.stdout:
-                    log.write(line)
-                    if (_TRACE_START.search(line) or trace) and not tracing_done:
-                        trace.append(line)
-                        tracing_done = line.startswith("Base64:")  # libFuzzer's last line about the input
-                    if run.update(line.rstrip("\n")) and progress is not None:
-                        run.elapsed = time.monotonic() - started
-                        progress(run)
-                run.exit_code = process.wait()
-            finally:
-                killer.cancel()
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
+        trace = _follow(run, list(command), log_path, env, progress, started)
     except OSError as exc:
         run.error = f"cannot write {log_path}: {exc.strerror or exc}"
+        return run
+    if trace is None:  # the fuzzer did not start; run.error says why
         return run
     run.elapsed = time.monotonic() - started
     if not run.exec_per_sec and run.execs and run.elapsed:
         run.exec_per_sec = round(run.execs / run.elapsed, 1)
-    for crash in sorted(_crash_files(artifacts) - before):
+    _note_crashes(run, target, artifacts, sorted(_crash_files(artifacts) - before), trace)
+    if run.exit_code and not run.crashes:
+        tail = "".join(trace[-5:]).strip() if trace else ""
+        run.error = (f"the fuzzer exited {run.exit_code} without a crash input"
+                     + (f" after {run.elapsed:.0f} s (killed)" if run.elapsed >= seconds + GRACE_SECONDS else "")
+                     + f"; see {log_path}" + (f": {tail}" if tail else ""))
+    return run
+
+
+def _follow(run: TargetRun, command: list[str], log_path: Path, env: dict[str, str] | None,
+            progress: Callable[[TargetRun], None] | None, started: float) -> list[str] | None:
+    """Run the fuzzer, copying its output to ``log_path`` and feeding ``run`` from its
+    status lines; kill it ``GRACE_SECONDS`` past its time. Returns the traceback lines
+    it printed, or ``None`` (with ``run.error`` set) when it could not start."""
+    trace: list[str] = []
+    tracing_done = False
+    with open(log_path, "w", encoding="utf-8", errors="replace") as log:
+        log.write("$ " + " ".join(command) + "\n")
+        try:
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, env=env, text=True, errors="replace")
+        except OSError as exc:
+            run.error = f"cannot start the fuzzer: {exc.strerror or exc}"
+            return None
+        killer = threading.Timer(run.seconds + GRACE_SECONDS, process.kill)
+        killer.start()
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                log.write(line)
+                if (_TRACE_START.search(line) or trace) and not tracing_done:
+                    trace.append(line)
+                    tracing_done = line.startswith("Base64:")  # libFuzzer's last line about the input
+                if run.update(line.rstrip("\n")) and progress is not None:
+                    run.elapsed = time.monotonic() - started
+                    progress(run)
+            run.exit_code = process.wait()
+        finally:
+            killer.cancel()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    return trace
+
+
+def _note_crashes(run: TargetRun, target: Target, artifacts: Path, crashes: list[str], trace: list[str]) -> None:
+    """List each new crash input with its replay command, and leave a ``.replay`` and a
+    ``.txt`` (the traceback) beside it."""
+    for crash in crashes:
         path = artifacts / crash
         run.crashes.append(str(path))
         line = replay_command(target, str(path))
@@ -206,12 +229,6 @@ def run_target(
                                                     encoding="utf-8")
         except OSError:
             pass  # the crash input itself is saved; the notes are a convenience
-    if run.exit_code and not run.crashes:
-        tail = "".join(trace[-5:]).strip() if trace else ""
-        run.error = (f"the fuzzer exited {run.exit_code} without a crash input"
-                     + (f" after {run.elapsed:.0f} s (killed)" if run.elapsed >= seconds + GRACE_SECONDS else "")
-                     + f"; see {log_path}" + (f": {tail}" if tail else ""))
-    return run
 
 
 def atheris_missing(python: str = sys.executable) -> str | None:

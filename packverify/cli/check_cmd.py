@@ -1,0 +1,81 @@
+"""``packverify check PACK...``: every oracle over pack files, rendered in one of the
+``REPORTERS`` formats (CONTRACT.md §2). Exit 0 all held, 1 findings, 2 the check
+could not run (or a packverify bug: an oracle's internal error)."""
+
+from __future__ import annotations
+
+import os
+from typing import IO
+
+import click
+
+from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list
+from packverify.context import DEFAULT_MAX_FINDINGS
+from packverify.engine import UsageError, check
+from packverify.environment import section
+from packverify.load import DEFAULT_MAX_BYTES
+from packverify.report import REPORTERS
+
+
+@click.command("check")
+@click.argument("packs", nargs=-1, required=True, metavar="PACK...")
+@click.option("--format", "fmt", type=click.Choice(tuple(REPORTERS)), default="text", show_default=True,
+              help="Report format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
+@click.option("--repo", type=click.Path(exists=True, file_okay=False),
+              help="Repository to compare chunk content with (source oracle).")
+@click.option("--strict", is_flag=True, help="Warnings fail the verdict too.")
+@click.option("--only", multiple=True, metavar="ORACLES", help="Run only these oracles (comma-separated).")
+@click.option("--skip", multiple=True, metavar="ORACLES", help="Do not run these oracles (comma-separated).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Threads for token recounting; 0 = one per CPU.  [default: 0]")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Refuse pack files larger than this.")
+@click.option("--max-findings", type=click.IntRange(min=0), default=DEFAULT_MAX_FINDINGS, show_default=True,
+              help="List at most this many findings per oracle per pack (0 = all); the oracle still fails.")
+@click.option("--run-log", type=click.Path(dir_okay=False), default=os.path.join("artifacts", "check.run.json"),
+              show_default=True, help="Where to write the JSON run log.")
+@click.option("--no-run-log", is_flag=True, help="Write no run log.")
+@click.option("--color/--no-color", default=None, help="Colour in text output (default: only on a terminal).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
+@click.pass_context
+def command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, max_findings, run_log,
+                  no_run_log, color, debug) -> int:
+    """Verify PACK files (or every *.json under a directory) against the schema and all oracles.
+
+    Oracles: parse, schema, budget, tokens, integrity, overlap, determinism, stats,
+    security, source (needs --repo).
+    """
+    out: IO[str] = ctx.obj["stdout"]
+    err: IO[str] = ctx.obj["stderr"]
+    log = open_run_log(None if no_run_log else run_log, "check", ctx.obj["argv"], err)
+    jobs = jobs or (os.cpu_count() or 1)
+    try:
+        report = check(list(packs), repo=repo, only=split_list(only) or None, skip=split_list(skip), strict=strict,
+                       jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
+                       exclude=[] if no_run_log else [run_log])
+    except UsageError as exc:
+        err.write(f"packverify check: error: {exc}\n")
+        finish_run_log(log, ExitCode.ERROR, err, error=str(exc))
+        return ExitCode.ERROR
+    render = REPORTERS[fmt]
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as handle:
+                render(report, handle, color=False)
+        except OSError as exc:
+            err.write(f"packverify check: error: cannot write {output}: {exc.strerror or exc}\n")
+            finish_run_log(log, ExitCode.ERROR, err, error=f"cannot write {output}")
+            return ExitCode.ERROR
+    else:
+        render(report, out, color=color)
+    if report.internal_errors:
+        err.write(f"packverify check: {report.internal_errors} internal error(s) — a packverify bug; "
+                  "the report lists them as <oracle>.internal-error (use --debug for tracebacks)\n")
+        code = ExitCode.ERROR
+    else:
+        code = ExitCode.OK if report.verdict.value == "pass" else ExitCode.FINDINGS
+    finish_run_log(log, code, err, verdict=report.verdict.value,
+            packs=[{"path": p.path, "sha256": p.sha256, "verdict": p.verdict.value, "findings": len(p.findings)}
+                   for p in report.packs])
+    return code
