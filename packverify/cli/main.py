@@ -64,12 +64,13 @@ def cli() -> None:
 @click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
 @click.pass_context
 def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, max_findings, run_log,
-                  no_run_log, color, debug) -> int:
+                  no_run_log, color, debug, attest=None, signing_key=None) -> int:
     """Verify PACK files (or every *.json under a directory) against the schema and all oracles.
 
     Oracles: parse, schema, budget, tokens, integrity, overlap, determinism, stats,
     security, source (needs --repo).
     """
+    from packverify.cli import attestation_cmd
     from packverify.engine import UsageError, check
     from packverify.environment import section
     from packverify.report import REPORTERS
@@ -103,6 +104,7 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
         code = ExitCode.ERROR
     else:
         code = ExitCode.OK if report.verdict.value == "pass" else ExitCode.FINDINGS
+    code = attestation_cmd.attest_check(ctx, report, code)  # --attest FILE: a signed statement of this run
     finish_run_log(log, code, err, verdict=report.verdict.value,
             packs=[{"path": p.path, "sha256": p.sha256, "verdict": p.verdict.value, "findings": len(p.findings)}
                    for p in report.packs])
@@ -141,10 +143,11 @@ def schema_command(ctx) -> int:
 
 def _register() -> None:
     # Each further command lives in its own module (packverify/cli/<name>_cmd.py).
-    from packverify.cli import doctor_cmd, fuzz_cmd, meta_cmd, pack_cmd, repro_cmd
+    from packverify.cli import attestation_cmd, doctor_cmd, fuzz_cmd, meta_cmd, pack_cmd, repro_cmd
 
-    for module in (pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd):
+    for module in (pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd, attestation_cmd):
         cli.add_command(module.command)
+    attestation_cmd.check_options(check_command)  # --attest, --signing-key (added here: that module imports this one)
 
 
 _register()
