@@ -82,7 +82,7 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
     try:
         report = check(list(packs), repo=repo, only=split_list(only) or None, skip=split_list(skip), strict=strict,
                        jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
-                       exclude=[] if no_run_log else [run_log])
+                       exclude=[p for p in (None if no_run_log else run_log, attest) if p])
     except UsageError as exc:
         err.write(f"packverify check: error: {exc}\n")
         finish_run_log(log, ExitCode.ERROR, err, error=str(exc))

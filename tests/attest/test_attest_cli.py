@@ -145,6 +145,12 @@ def test_repo_commit_and_dirty_state(good, keys, here):
         "path": str(plain), "commit": None, "dirty": None, "reason": "not a git repository with a commit"}
 
 
+def test_an_attestation_inside_a_checked_directory_is_not_a_pack(good, keys, here):
+    for _ in range(2):  # the second run finds the first one's attestation in the directory
+        code, out, _ = _attest([here], keys[0], out=str(here / "packs.intoto.json"))
+        assert code == 0 and [p["path"] for p in json.loads(out)["packs"]] == [str(good)]
+
+
 def test_two_runs_give_identical_envelopes(good, keys, here):
     _attest([good], keys[0], out="one.json")
     _attest([good], keys[0], out="two.json")
