@@ -26,9 +26,10 @@ from typing import IO, Any
 
 import click
 
-from packverify.attest import keys as _keys
-from packverify.attest.errors import Refused, Unusable
 from packverify.cli.main import ExitCode, split_list
+
+# packverify.attest (and so cryptography, ≈40 ms to import) is imported inside the
+# functions: every `packverify check` loads this module, few of them attest.
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,14 @@ class Signer:
 
     @property
     def keyid(self) -> str:
-        return _keys.keyid(self.key.public_key())
+        from packverify.attest.keys import keyid
+
+        return keyid(self.key.public_key())
 
 
 def _read(path: str, what: str) -> bytes:
+    from packverify.attest.errors import Unusable
+
     try:
         return Path(path).read_bytes()
     except OSError as exc:
@@ -49,7 +54,9 @@ def _read(path: str, what: str) -> bytes:
 
 
 def load_signer(path: str) -> Signer:
-    return Signer(path, _keys.load_private_key(_read(path, "signing key"), name=f"signing key {path}"))
+    from packverify.attest.keys import load_private_key
+
+    return Signer(path, load_private_key(_read(path, "signing key"), name=f"signing key {path}"))
 
 
 def _write_atomic(path: str, data: bytes, mode: int = 0o644) -> None:
@@ -71,6 +78,8 @@ def _pair_attest_options(ctx: click.Context, param: click.Parameter, value: Any)
     # check here, before any pack is read.
     seen = ctx.meta.setdefault("packverify.attest", {})
     if param.name == "signing_key" and value is not None:
+        from packverify.attest.errors import Unusable
+
         try:
             value = load_signer(value)
         except Unusable as exc:
@@ -109,13 +118,13 @@ def _check_options(params: dict[str, Any]):
 def attest_check(ctx: click.Context, report, code: int) -> int:
     """Write the attestation ``--attest`` asks for (if any); the check's exit code, or 2
     when the attestation cannot be made or written."""
+    path, signer = ctx.params.get("attest"), ctx.params.get("signing_key")
+    if not path:
+        return code
     from packverify import __version__
     from packverify.attest import check_statement, sign_statement
     from packverify.attest.provenance import lock_record
 
-    path, signer = ctx.params.get("attest"), ctx.params.get("signing_key")
-    if not path:
-        return code
     err: IO[str] = ctx.obj["stderr"]
     if code == ExitCode.ERROR:
         err.write(f"packverify check: no attestation written to {path}: the check could not do its job\n")
@@ -146,6 +155,8 @@ def command() -> None:
 
 
 def _sha256_file(path: str) -> str:
+    from packverify.attest.errors import Unusable
+
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as handle:
@@ -172,12 +183,12 @@ def verify_command(ctx, file, artifacts, key_path, allow_fail, fmt) -> int:
     signature, payload-type, statement, predicate-type, subject, verdict); 2 when FILE,
     the key or an ARTIFACT cannot be read.
     """
-    from packverify.attest import verify
+    from packverify.attest import Refused, Unusable, load_public_key, verify
 
     out: IO[str] = ctx.obj["stdout"]
     err: IO[str] = ctx.obj["stderr"]
     try:
-        public_key = _keys.load_public_key(_read(key_path, "key"), name=f"key {key_path}")
+        public_key = load_public_key(_read(key_path, "key"), name=f"key {key_path}")
         data = _read(file, "attestation")
         wanted = [(a, _sha256_file(a)) for a in artifacts]
     except Unusable as exc:
@@ -199,6 +210,8 @@ def verify_command(ctx, file, artifacts, key_path, allow_fail, fmt) -> int:
         for check, detail in verified.passed:
             out.write(f"ok  {check:<15} {detail}\n")
         out.write(f"verified: {file}\n")
+    if not artifacts:
+        err.write("packverify attestation verify: note: no ARTIFACT given, so no file was matched to a subject\n")
     return ExitCode.OK
 
 
@@ -216,7 +229,7 @@ def transcript_command(ctx, input_path, key_path, output) -> int:
     Exit 0 when written (whatever the build's verdict, which the transcript records);
     2 when the record or key cannot be read or the record is not the documented shape.
     """
-    from packverify.attest import sign_statement, transcript_statement
+    from packverify.attest import Refused, Unusable, sign_statement, transcript_statement
     from packverify.attest._json import strict_loads
 
     err: IO[str] = ctx.obj["stderr"]
@@ -245,6 +258,8 @@ def keygen_command(ctx, key, force) -> int:
     KEY.pub (PEM); print the key id. Same formats as
     `openssl genpkey -algorithm ed25519 -out KEY; openssl pkey -in KEY -pubout -out KEY.pub`.
     """
+    from packverify.attest import keys as _keys
+
     err: IO[str] = ctx.obj["stderr"]
     public = f"{key}.pub"
     existing = [p for p in (key, public) if os.path.lexists(p)]

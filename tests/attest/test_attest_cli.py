@@ -204,6 +204,20 @@ def test_not_json_is_refused_as_an_envelope(keys, here):
     assert code == 1 and "refused by check envelope" in err
 
 
+def test_verifying_without_an_artifact_says_nothing_was_matched(good, keys):
+    _attest([good], keys[0])
+    code, _, err = _verify("pack.intoto.json", keys[1])
+    assert code == 0 and "no ARTIFACT given" in err
+    assert "no ARTIFACT" not in _verify("pack.intoto.json", keys[1], good)[2]
+
+
+def test_a_check_without_attest_does_not_load_cryptography(good):
+    script = ("import sys; from packverify.cli.main import run; "
+              f"code = run(['check', {str(good)!r}, '--no-run-log']); "
+              "sys.exit(10 + code if 'cryptography' in sys.modules else code)")
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True).returncode == 0
+
+
 def test_json_format(good, keys):
     _attest([good], keys[0])
     code, out, _ = _verify("pack.intoto.json", keys[1], good, extra=["--format", "json"])
