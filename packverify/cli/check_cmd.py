@@ -9,6 +9,7 @@ from typing import IO
 
 import click
 
+from packverify.cli import attestation_cmd
 from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list
 from packverify.context import DEFAULT_MAX_FINDINGS
 from packverify.engine import UsageError, check
@@ -38,9 +39,10 @@ from packverify.report import REPORTERS
 @click.option("--no-run-log", is_flag=True, help="Write no run log.")
 @click.option("--color/--no-color", default=None, help="Colour in text output (default: only on a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
+@attestation_cmd.check_options
 @click.pass_context
 def command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, max_findings, run_log,
-                  no_run_log, color, debug) -> int:
+            no_run_log, color, debug, attest=None, signing_key=None) -> int:
     """Verify PACK files (or every *.json under a directory) against the schema and all oracles.
 
     Oracles: parse, schema, budget, tokens, integrity, overlap, determinism, stats,
@@ -53,7 +55,7 @@ def command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, 
     try:
         report = check(list(packs), repo=repo, only=split_list(only) or None, skip=split_list(skip), strict=strict,
                        jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
-                       exclude=[] if no_run_log else [run_log])
+                       exclude=[p for p in (None if no_run_log else run_log, attest) if p])
     except UsageError as exc:
         err.write(f"packverify check: error: {exc}\n")
         finish_run_log(log, ExitCode.ERROR, err, error=str(exc))
@@ -75,6 +77,7 @@ def command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, 
         code = ExitCode.ERROR
     else:
         code = ExitCode.OK if report.verdict.value == "pass" else ExitCode.FINDINGS
+    code = attestation_cmd.attest_check(ctx, report, code)  # --attest FILE: a signed statement of this run
     finish_run_log(log, code, err, verdict=report.verdict.value,
             packs=[{"path": p.path, "sha256": p.sha256, "verdict": p.verdict.value, "findings": len(p.findings)}
                    for p in report.packs])

@@ -102,6 +102,22 @@ def test_end_to_end_from_a_clean_environment(clean_env, tmp_path):
     assert {"tokens.mismatch", "budget.sum-mismatch"} <= codes
     _run([packverify, "check", "missing.json"], cwd=work, env=env, expect=2)
 
+    # attestations (docs/attestation.md): sign a check, verify it; a tampered copy fails naming the check
+    _run([packverify, "attestation", "keygen", "signing.pem"], cwd=work, env=env)
+    _run([packverify, "check", "gen.json", "--attest", "gen.intoto.json", "--signing-key", "signing.pem"],
+         cwd=work, env=env)
+    done = _run([packverify, "attestation", "verify", "gen.intoto.json", "--key", "signing.pem.pub", "gen.json"],
+                cwd=work, env=env)
+    assert done.stdout.splitlines()[-1] == "verified: gen.intoto.json"
+    envelope = bytearray((work / "gen.intoto.json").read_bytes())
+    envelope[40] = ord("A") if envelope[40] != ord("A") else ord("B")  # inside the base64 payload
+    (work / "tampered.intoto.json").write_bytes(bytes(envelope))
+    done = _run([packverify, "attestation", "verify", "tampered.intoto.json", "--key", "signing.pem.pub"],
+                cwd=work, env=env, expect=1)
+    assert "refused by check signature" in done.stderr
+    _run([packverify, "attestation", "verify", "gen.intoto.json", "--key", "signing.pem.pub", "bad.json"],
+         cwd=work, env=env, expect=1)
+
     # repro: the reference packer is byte-reproducible under varied environments (exit 0) …
     done = _run([packverify, "repro", "--repo", gen, "--runs", "2", "--vary", "path,cwd,order,home,tz,umask,hashseed,env",
                  "--budget", "4000", "--format", "json", "--output", "repro-ok", "--",
