@@ -48,7 +48,12 @@ TRANSFORMATIONS: dict[str, str] = {
 
 
 class Services(Protocol):
-    """What a claim's ``recompute`` may ask for; the oracles supply it (part 2)."""
+    """What a claim's ``recompute`` may ask for; the oracles supply it (part 2).
+
+    ``tokenizer`` is the one the user chose (``--tokenizer``), used where the format names
+    none (scribe); ``count_tokens`` is the real count, special-token text as text."""
+
+    tokenizer: str
 
     def count_tokens(self, text: str, tokenizer: str) -> int: ...
 

@@ -53,6 +53,9 @@ def main() -> int:
             data = tools.execute(run, repos[run.special], out)
             with open(os.path.join(target_dir, run.output), "wb") as handle:
                 handle.write(data)
+            side = os.path.join(repos[run.special], out + ".pack")
+            if os.path.exists(side):  # the pack scribe --stats -o wrote: what its statistics describe
+                shutil.copyfile(side, os.path.join(target_dir, run.output + ".pack"))
             print(f"{run.tool:16} {run.output:20} {len(data):7} bytes")
         for tool in tools.DIRECTORIES.values():
             for special in (True, False):
