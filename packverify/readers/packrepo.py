@@ -58,6 +58,8 @@ def sniff(head: bytes) -> int:
     if start.startswith(b"{") and b'"format_version"' in start[:300] and (
             b'"packrepo_version"' in start[:600] or b'"selected_chunks"' in start[:2000]):
         return 90
+    if start.startswith(b"{") and b'"format_version"' in start[:300] and b'"chunks"' in start:
+        return 70
     return 0
 
 
@@ -85,9 +87,11 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
     body_start = end
     if text.startswith("\n\n", end):
         body_start = end + 2
-    elif end < len(text):
+    elif text[end:].strip():
         pack.findings.append(finding("structure.unexpected-text", "expected a blank line after the index",
                                      locate(end)))
+    else:
+        body_start = len(text)  # an index with no body: PackFormat.to_string writes none for no sections
     _body(pack, locate, body_start, chunks)
     _claims(pack, locate, index, offsets, chunks, text[body_start:])
     return pack

@@ -24,6 +24,8 @@ def sniff(head: bytes) -> int:
         return 90
     if start[1:40].lstrip().startswith((b'"directoryStructure"', b'"userProvidedHeader"')):
         return 60
+    if start[1:40].lstrip().startswith(b'"files": {'):
+        return 50  # --no-file-summary --no-directory-structure
     return 0
 
 
