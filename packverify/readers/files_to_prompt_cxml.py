@@ -54,12 +54,6 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
     return pack
 
 
-def _is_header(text: str, position: int) -> bool:
-    """An opening line, a <source> line and <document_content> begin here."""
-    source, after = next_line(text, next_line(text, position)[1])
-    return _SOURCE.fullmatch(source) is not None and next_line(text, after)[0] == "<document_content>"
-
-
 def _entry(pack: ForeignPack, locate: Locator, position: int, end: int) -> int:
     text = pack.text
     expected = len(pack.files) + 1
@@ -92,12 +86,6 @@ def _entry(pack: ForeignPack, locate: Locator, position: int, end: int) -> int:
         resume = found + len(_END)
         if resume >= end or text.startswith(following_open, resume):
             break
-        other = _OPEN.fullmatch(next_line(text, resume)[0])
-        if other is not None and _is_header(text, resume):
-            pack.findings.append(finding(
-                "structure.ambiguous-boundary", f"a complete <document index=\"{other.group(1)}\"> header inside "
-                f"document {expected} ({name!r}), where index {expected + 1} was due: taken as content",
-                locate(resume)))
         search = found + 1
     start = min(content_start, found)
     pack.files.append(PackedFile(len(pack.files), name, text[start:found], locate(position), locate(start)))

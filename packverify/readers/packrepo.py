@@ -169,8 +169,9 @@ def _section_end(text: str, start: int, chunks: list[tuple[int, dict]] | None, f
         if found < 0:
             break
         header = _parse_header(next_line(text, found + 2)[0])
-        if header is not None and (chunks is None or following >= len(chunks)
-                                   or _expected(chunks[following][1]) == header):
+        # The index is authoritative: after its last chunk no header is a boundary.
+        if header is not None and (chunks is None or (following < len(chunks)
+                                                      and _expected(chunks[following][1]) == header)):
             return found, found + 2
         search = found + 1
     end = len(text)

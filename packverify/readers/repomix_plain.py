@@ -61,7 +61,10 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
         pack.findings.append(finding("structure.missing-section", "no 'Files' section", locate(head_end)))
         return pack
     body = files + len(_banner("Files"))
-    end = text.rfind("\n" + _banner("End of Codebase").rstrip("\n"))
+    trailer = "\n" + _banner("End of Codebase").rstrip("\n")
+    end = text.rfind(trailer)
+    if end >= 0 and text[end + len(trailer):].strip("\n"):
+        end = -1  # the template's last lines: a copy inside a file is followed by more text
     if end < body:
         pack.findings.append(finding("structure.unterminated-section", "no 'End of Codebase' trailer",
                                      locate(len(text))))
