@@ -24,9 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "readers"))
 
+from renderers import RENDERERS  # noqa: E402
+
 import packverify.readers as readers  # noqa: E402
 from packverify.tokenizer import get_encoding  # noqa: E402
-from renderers import RENDERERS  # noqa: E402
 
 
 def corpus(megabytes: float) -> list[tuple[str, str]]:
