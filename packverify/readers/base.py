@@ -127,8 +127,9 @@ class ForeignPack:
 class Locator:
     """Offsets in a decoded text → :class:`Location` (line split on ``\\n``, column in characters).
 
-    Linear over a pass of increasing offsets: each query counts newlines only from the
-    nearest earlier checkpoint, and every answer becomes a checkpoint."""
+    Each query counts newlines only from the nearest earlier checkpoint and every answer
+    becomes one, so the queries of a reading pass (mostly in increasing order) cost one
+    pass over the text in all."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -141,9 +142,9 @@ class Locator:
         base, line = self._offsets[i], self._lines[i]
         line += self.text.count("\n", base, offset)
         start = self.text.rfind("\n", 0, offset) + 1
-        if i + 1 == len(self._offsets):
-            self._offsets.append(offset)
-            self._lines.append(line)
+        if self._offsets[i] != offset:
+            self._offsets.insert(i + 1, offset)
+            self._lines.insert(i + 1, line)
         return Location(line, offset - start + 1)
 
 

@@ -98,7 +98,7 @@ def _entry(pack: ForeignPack, locate: Locator, position: int, bounds: _repomix.B
     text = pack.text
     header = _header(text, position)
     if header is None:
-        if not text[position:].strip("\n"):
+        if text.count("\n", position) == len(text) - position:  # only blank lines left
             return len(text)
         following = text.find(f"\n{SEP}\nFILE: ", position)
         line, _ = next_line(text, position)
