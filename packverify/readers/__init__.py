@@ -33,6 +33,7 @@ from packverify.readers.base import (
     Locator,
     PackedFile,
     Services,
+    finding,
 )
 from packverify.readers.codes import CODES, REUSED
 
@@ -88,8 +89,8 @@ def detect(raw: bytes) -> ModuleType:
 def read(raw: bytes, path: str = "<bytes>", format: str | None = None) -> ForeignPack:  # noqa: A002 - the CLI's word
     """Read ``raw`` as ``format`` (a reader name), or as the detected format.
 
-    Raises :class:`UnknownFormat`/:class:`AmbiguousFormat` (detection) or ``KeyError``-free
-    ``UnknownFormat`` for an unknown ``format`` name; never raises on the content itself."""
+    Raises :class:`UnknownFormat`/:class:`AmbiguousFormat` when detection fails and
+    :class:`UnknownFormat` for an unknown ``format`` name; never raises on the content itself."""
     if format is None:
         module = detect(raw)
     elif format in REGISTRY:
@@ -99,8 +100,6 @@ def read(raw: bytes, path: str = "<bytes>", format: str | None = None) -> Foreig
     pack = module.read(raw, path=path)
     if format is not None and raw.strip() and module.sniff(raw[:HEAD_BYTES]) <= 0 and not any(
             f.code == "parse.not-this-format" for f in pack.findings):
-        from packverify.readers.base import finding
-
         pack.findings.insert(0, finding("parse.not-this-format", f"the input does not look like {module.TITLE}",
                                         Locator(pack.text)(0)))
     return pack

@@ -12,8 +12,6 @@ line counts.
 
 from __future__ import annotations
 
-from packverify.readers.base import Location
-
 TOOL = "repomix"
 MARK = "combined into a single document by Repomix."
 
@@ -70,6 +68,3 @@ class Boundaries:
     def take(self, path: str) -> None:
         self.used.add(path)
 
-
-def metadata_entry(label: str, text: str, location: Location) -> tuple[str, str, Location]:
-    return (label, text, location)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from packverify.model import Finding, Location
+from packverify.model import UNSET, Finding, Location
 
 FULL, SUMMARY, SIGNATURE = "full", "summary", "signature"
 MODES = (FULL, SUMMARY, SIGNATURE)
@@ -166,8 +166,6 @@ def decode(raw: bytes) -> tuple[str, list[Finding]]:
 
 def finding(code: str, message: str, location: Location, *, expected: Any = None, actual: Any = None) -> Finding:
     """A reader's finding: no JSON pointer (``path=()``), always a location."""
-    from packverify.model import UNSET
-
     return Finding(code, (), message, UNSET if expected is None else expected,
                    UNSET if actual is None else actual, location=location)
 
