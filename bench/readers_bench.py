@@ -33,8 +33,9 @@ from packverify.tokenizer import get_encoding  # noqa: E402
 def corpus(megabytes: float) -> list[tuple[str, str]]:
     """(path, text) of standard-library sources until ``megabytes`` MB of text."""
     stdlib = Path(sysconfig.get_paths()["stdlib"])
-    files, size = [], 0
+    files, size, rounds = [], 0, 0
     while size < megabytes * 1e6:
+        rounds += 1  # the library is smaller than the target: each round under its own directory
         for path in sorted(stdlib.rglob("*.py")):
             if "site-packages" in path.parts:
                 continue
@@ -42,7 +43,7 @@ def corpus(megabytes: float) -> list[tuple[str, str]]:
                 text = path.read_text(encoding="utf-8")
             except (UnicodeDecodeError, OSError):
                 continue
-            files.append((f"r{len(files) // 100000}/{path.relative_to(stdlib).as_posix()}", text))
+            files.append((f"round{rounds}/{path.relative_to(stdlib).as_posix()}", text))
             size += len(text.encode())
             if size >= megabytes * 1e6:
                 break
