@@ -57,6 +57,15 @@ CASES = [
      [("structure.invalid-escape", "1:34")]),
     ("repomix-xml", "<repomix><files><file path=\"a\">x</file>",
      [("structure.unterminated-section", "1:10"), ("structure.unterminated-section", "1:40")]),
+    ("repomix-xml", "<directory_structure>\na.py\n</directory_structure>\n", [("structure.missing-section", "2:5")]),
+    ("repomix-xml",
+     "<directory_structure>\na.py\nb.py\n</directory_structure>\n\n<files>\nThis section contains the contents of "
+     "the repository's files.\n\n<file path=\"a.py\">\nx\n</file>\n\n<file path=\"a.py\">\ny\n</file>\n\n"
+     "<file path=\"b.py\">\nz\n</file>\n\n</files>\n",
+     [("structure.ambiguous-boundary", "13:1")]),
+    ("files-to-prompt-cxml", '<documents>\ngarbage\n<document index="1">\n<source>a</source>\n<document_content>\n'
+     'x\n</document_content>\n</document>\n</documents>\n',
+     [("parse.not-this-format", "1:1"), ("structure.unexpected-text", "2:1")]),
     ("repomix-markdown", "# Files\n\n## File: a.py\n```python\nx = 1\n",
      [("structure.unterminated-entry", "4:1")]),
     ("repomix-markdown", "# Files\n\n## File: a.py\nnot a fence\n",
@@ -99,6 +108,25 @@ def test_malformed_input_findings_at_their_location(name, text, expected):
     pack = readers.read(text.encode(), "case", format=name)
     assert codes_at(pack) == expected
     assert_inside(pack)
+
+
+def test_a_repeated_header_is_kept_as_content_and_reported():
+    text = next(case[1] for case in CASES if case[2] == [("structure.ambiguous-boundary", "13:1")])
+    pack = readers.read(text.encode(), "case")
+    assert [(e.path, e.text) for e in pack.files] == [("a.py", 'x\n</file>\n\n<file path="a.py">\ny'), ("b.py", "z")]
+    assert pack.findings[0].severity is None and CODES["structure.ambiguous-boundary"].severity.value == "warning"
+
+
+def test_every_reader_code_is_documented_and_exercised():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, "docs", "formats", "README.md"), encoding="utf-8") as handle:
+        docs = handle.read()
+    with open(os.path.abspath(__file__), encoding="utf-8") as handle:
+        here = handle.read()
+    for code, info in CODES.items():
+        assert code.split(".")[0] in ("parse", "structure") and info.title and info.why
+        assert f"`{code}`" in docs, code
+        assert f'"{code}"' in here, code
 
 
 def test_invalid_utf8_is_located_and_reading_goes_on():
