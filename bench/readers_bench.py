@@ -6,7 +6,8 @@ CPython standard library's sources) by the test suite's independent renderers
 (tests/readers/renderers.py); then, in this one process, interleaved: the reader's time
 (``packverify.readers.read``, detection included) and raw tiktoken counting the same
 text on ``--jobs`` threads (``encode_ordinary_batch`` over ~1 MB line-aligned pieces, its
-public batch API). The target is a ratio, not a time: reading must cost a small fraction
+public batch API). Wall-clock ratio and CPU-time ratio (the process's CPU seconds, every
+thread: stable on a machine shared with other jobs) are both printed. The target is a ratio, not a time: reading must cost a small fraction
 of counting (issue 9: reading plus checking a 50 MB repomix XML ≤ 1.5 × the raw count).
 
     python bench/readers_bench.py [--mb 50] [--jobs 2] [--formats repomix-xml,gitingest]
@@ -60,10 +61,11 @@ def pieces(text: str, size: int = 1 << 20) -> list[str]:
     return out
 
 
-def count_tokens(encoding, text: str, jobs: int) -> float:
-    started = time.perf_counter()
+def count_tokens(encoding, text: str, jobs: int) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process: every thread) for raw tiktoken on ``text``."""
+    started, cpu = time.perf_counter(), time.process_time()
     encoding.encode_ordinary_batch(pieces(text), num_threads=jobs)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def main(argv: list[str]) -> int:
@@ -76,17 +78,18 @@ def main(argv: list[str]) -> int:
     files = corpus(args.mb)
     print(f"corpus: {len(files)} files, {sum(len(t.encode()) for _, t in files) / 1e6:.1f} MB of CPython stdlib "
           f"source; cl100k on {args.jobs} threads; cpus={os.cpu_count()}")
-    print(f"{'format':26} {'MB':>6} {'read s':>7} {'MB/s':>7} {'count s':>8} {'MB/s':>6} {'read/count':>10} files")
+    print(f"{'format':26} {'MB':>6} {'read s':>7} {'MB/s':>7} {'count s':>8} {'MB/s':>6} {'wall ratio':>10} "
+          f"{'cpu ratio':>9} files")
     worst = 0.0
     for variant in args.formats.split(","):
         raw, expected = RENDERERS[variant](files)
         text = raw.decode("utf-8")
         before = count_tokens(encoding, text, args.jobs)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         pack = readers.read(raw, variant)
-        reading = time.perf_counter() - started
+        reading, reading_cpu = time.perf_counter() - started, time.process_time() - cpu
         after = count_tokens(encoding, text, args.jobs)
-        counting = (before + after) / 2
+        counting, counting_cpu = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
         if len(pack.files) != len(expected) or pack.findings:
             print(f"{variant}: read {len(pack.files)} files of {len(expected)}, {len(pack.findings)} findings",
                   file=sys.stderr)
@@ -95,7 +98,8 @@ def main(argv: list[str]) -> int:
         ratio = reading / counting
         worst = max(worst, ratio)
         print(f"{variant:26} {megabytes:6.1f} {reading:7.2f} {megabytes / reading:7.1f} {counting:8.2f} "
-              f"{megabytes / counting:6.1f} {ratio:10.3f} {len(pack.files)}")
+              f"{megabytes / counting:6.1f} {ratio:10.3f} {reading_cpu / counting_cpu:9.3f} {len(pack.files)}",
+              flush=True)
         del raw, text, pack
     print(f"worst read/count ratio: {worst:.3f}")
     return 0
