@@ -98,7 +98,9 @@ class SuiteBuild:
         lock = self.o.root / self.suite.lock
         with self.rec.phase("wheels", self.suite.name) as phase:
             if not self.o.offline:
-                _run(wheels.download_command(sys.executable, lock, cache, python_version=self.suite.python,
+                plain = self.work / "download.lock"
+                plain.write_text(wheels.without_markers(lock.read_text(encoding="utf-8")), encoding="utf-8")
+                _run(wheels.download_command(sys.executable, plain, cache, python_version=self.suite.python,
                                              machine=platform.machine()),
                      what=f"pip download of {self.suite.lock}", timeout=1800)
             chosen, problems = wheels.verify(wheels.parse_lock(lock.read_text(encoding="utf-8")), cache,
@@ -152,7 +154,9 @@ class SuiteBuild:
                              + "; ".join(str(d) for d in found[:10]))
             if found:
                 path.write_bytes(debian.dumps(manifest))
-                phase.message = (f"{len(found)} package(s) drifted; {self.suite.debian_lock} updated: "
+                phase.message = (f"no lock yet: recorded {len(manifest['packages'])} packages in "
+                                 f"{self.suite.debian_lock}" if locked is None else
+                                 f"{len(found)} package(s) drifted; {self.suite.debian_lock} updated: "
                                  + "; ".join(str(d) for d in found[:5]))
             self.entry["manifest_sha256"] = sha256_file(path)
 

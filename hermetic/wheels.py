@@ -76,8 +76,16 @@ def platform_tags(machine: str) -> list[str]:
     return tags + [f"linux_{machine}"]
 
 
+def without_markers(text: str) -> str:
+    """The lock with its environment markers dropped: pip evaluates them against the
+    Python running pip, not ``--python-version``, and a lock made for one Python has only
+    markers that hold for that Python (pip-compile writes them from pyproject.toml)."""
+    return re.sub(r"^([A-Za-z0-9][A-Za-z0-9._-]*==[^\s;\\]+)\s*;[^\\\n]*", r"\1 ", text, flags=re.M)
+
+
 def download_command(python: str, lock: Path, dest: Path, *, python_version: str, machine: str) -> list[str]:
-    """``pip download`` of exactly the lock's files, for another Python if need be."""
+    """``pip download`` of exactly the files of ``lock`` (see :func:`without_markers`),
+    for another Python if need be."""
     abi = "cp" + python_version.replace(".", "")
     platforms = [arg for tag in platform_tags(machine) for arg in ("--platform", tag)]
     return [python, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--require-hashes",
