@@ -54,6 +54,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="suites to build a second time and compare byte for byte (default: every suite built; "
                              "'none' for none)")
     parser.add_argument("--no-tests", action="store_true", help="do not run the test suite inside the images")
+    parser.add_argument("--pytest-args", default="", metavar="ARGS",
+                        help="extra pytest arguments for the suite inside, e.g. '-m \"not slow\"' (default: none, "
+                             "the whole suite)")
     parser.add_argument("--cache", type=Path, default=ROOT / ".hermetic-cache",
                         help="kept .debs, apt lists, wheels and work files (default: .hermetic-cache, outside git)")
     parser.add_argument("--output", type=Path, default=ROOT / "artifacts" / "hermetic.json",
@@ -78,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     artifacts = args.output.parent
     report: dict[str, Any] = {"tool": "scripts/hermetic", "source_date_epoch": SOURCE_DATE_EPOCH,
                               "options": {"suites": args.suite, "frozen": args.frozen, "offline": args.offline,
-                                          "rebuild": rebuild, "tests": not args.no_tests},
+                                          "rebuild": rebuild, "tests": not args.no_tests,
+                                          "pytest_args": args.pytest_args},
                               "verdict": None, "exit_code": None, "message": "", "images": [], "phases": []}
     start = time.monotonic()
     code = 0
@@ -92,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.suite:
             options = Options(root=ROOT, cache=args.cache.resolve(), artifacts=artifacts.resolve(),
                               frozen=args.frozen, offline=args.offline, rebuild=name in rebuild,
-                              tests=not args.no_tests)
+                              tests=not args.no_tests, pytest_args=args.pytest_args)
             build = SuiteBuild(SUITES[name], options, recorder, files)
             report["images"].append(build.entry)
             try:

@@ -35,6 +35,7 @@ class Options:
     offline: bool
     rebuild: bool
     tests: bool
+    pytest_args: str = ""  # appended to the pytest command inside (e.g. -m "not slow")
 
 
 def sha256_file(path: Path) -> str:
@@ -222,7 +223,8 @@ class SuiteBuild:
                 raise Failed(f"packverify doctor failed inside the image: {log.get('failures') or done.stderr[-500:]}")
 
     def _tests(self, sh, out: Path) -> None:
-        command = "python -m pytest -p no:cacheprovider -n 2 -q -rfE --junitxml=/out/junit.xml"
+        command = ("python -m pytest -p no:cacheprovider -n 2 -q -rfE --junitxml=/out/junit.xml "
+                   + self.o.pytest_args).strip()
         with self.rec.phase("tests", self.suite.name, 1) as phase:
             done = sh(f"{command} > /out/pytest.log 2>&1", timeout=5400)
             counts = junit_counts(out / "junit.xml")
