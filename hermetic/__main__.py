@@ -65,12 +65,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def preflight() -> None:
+    problems = []
     if os.geteuid() != 0:
-        raise CannotRun("scripts/hermetic needs root (mmdebstrap in root mode, rootful podman)")
+        problems.append("scripts/hermetic needs root (mmdebstrap in root mode, rootful podman)")
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
-        raise CannotRun(f"missing {', '.join(missing)}: install them with `bash scripts/system-deps --hermetic` "
+        problems.append(f"missing {', '.join(missing)}: install them with `bash scripts/system-deps --hermetic` "
                         "(Debian/Ubuntu: apt-get install mmdebstrap podman runc bubblewrap)")
+    if problems:
+        raise CannotRun("; ".join(problems))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,7 +38,7 @@ def test_parse_lock_reads_every_pin_and_its_hashes_from_both_locks():
         names = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", text, re.M)
         assert len(pins) == len(names) > 40
         assert all(pin.hashes and all(len(h) == 64 for h in pin.hashes) for pin in pins.values())
-    assert wheels.parse_lock((ROOT / "requirements.lock").read_text())["orjson"].version == "3.13.0"  # marker line
+    assert wheels.parse_lock((ROOT / "requirements.lock").read_text())["orjson"].version == "3.13.0"
 
 
 def _wheelhouse(tmp_path: Path) -> tuple[dict, Path]:
@@ -257,8 +257,9 @@ def test_missing_tools_exit_2_with_a_report_that_says_so(tmp_path):
 
 
 def test_markers_are_dropped_for_the_download_because_pip_judges_them_by_its_own_python():
-    text = (ROOT / "requirements-py313.lock").read_text(encoding="utf-8")
-    assert 'orjson==3.13.0 ; python_version >= "3.13" \\' in text.splitlines()
+    text = ('orjson==3.13.0 ; python_version >= "3.13" \\\n    --hash=sha256:' + "a" * 64 + "\n"
+            "    # via packverify (pyproject.toml)\nclick==8.5.1 \\\n    --hash=sha256:" + "b" * 64 + "\n")
     plain = wheels.without_markers(text)
-    assert "orjson==3.13.0 \\" in plain.splitlines() and "python_version" not in plain.split("# via")[0]
+    assert plain.splitlines()[0] == "orjson==3.13.0 \\" and "python_version" not in plain
     assert wheels.parse_lock(plain) == wheels.parse_lock(text)
+    assert wheels.parse_lock(plain)["orjson"].hashes == {"a" * 64}
