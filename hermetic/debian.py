@@ -129,13 +129,13 @@ def dumps(manifest: dict[str, Any]) -> bytes:
 @dataclass(frozen=True)
 class Drift:
     package: str
-    kind: str  # added | removed | version | rebuilt (same version, other bytes)
+    kind: str  # added | removed | version | rebuilt (same version, other bytes) | setting (suite, include, epoch)
     locked: str | None  # "version (sha256 prefix)"
     built: str | None
 
     def __str__(self) -> str:
         what = {"added": "is new", "removed": "is gone", "version": "changed version",
-                "rebuilt": "has the same version but other bytes"}[self.kind]
+                "rebuilt": "has the same version but other bytes", "setting": "changed"}[self.kind]
         return f"{self.package} {what}: locked {self.locked or '-'}, built {self.built or '-'}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -167,6 +167,6 @@ def drift(locked: dict[str, Any] | None, built: dict[str, Any]) -> list[Drift]:
         out.append(Drift(name, kind, _show(a), _show(b)))
     settings = [key for key in ("suite", "source_date_epoch", "include") if (locked or {}).get(key) != built.get(key)]
     if locked is not None:
-        out += [Drift(f"({key})", "version", json.dumps(locked.get(key)), json.dumps(built.get(key)))
+        out += [Drift(f"({key})", "setting", json.dumps(locked.get(key)), json.dumps(built.get(key)))
                 for key in settings]
     return out

@@ -123,6 +123,8 @@ def test_drift_is_reported_package_by_package():
     assert str(found["git"]) == f"git changed version: locked 1:2.39-1 (sha256 {'b' * 12}), built 1:2.39-2 (sha256 {'e' * 12})"
     assert debian.drift(locked, locked) == []
     assert [d.kind for d in debian.drift(None, built)] == ["added"] * 4
+    wider = {**built, "include": ["python3", "git"]}
+    assert [str(d) for d in debian.drift(built, wider)] == ['(include) changed: locked ["python3"], built ["python3", "git"]']
 
 
 def test_frozen_fails_naming_the_drifted_package_and_leaves_the_lock_alone(tmp_path):
