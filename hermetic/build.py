@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import shutil
 import subprocess
@@ -46,14 +47,17 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _run(command: list[str], *, what: str, timeout: float, log_to: Path | None = None) -> None:
+def _run(command: list[str], *, what: str, timeout: float, log_to: Path | None = None,
+         env: dict[str, str] | None = None) -> None:
+    env = {**os.environ, **(env or {})}
     try:
         if log_to is not None:
             with log_to.open("w") as log:
                 done = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, timeout=timeout,
-                                      stdin=subprocess.DEVNULL)
+                                      stdin=subprocess.DEVNULL, env=env)
         else:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                                  env=env)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise CannotRun(f"{what} did not run: {exc}") from exc
     if done.returncode != 0:
@@ -136,7 +140,11 @@ class SuiteBuild:
                                                 offline=offline)
             if offline:
                 command = ["unshare", "--net", *command]  # proves it: no network at all
-            _run(command, what="mmdebstrap", timeout=3600, log_to=out / "mmdebstrap.log")
+            # SOURCE_DATE_EPOCH in mmdebstrap's environment too: it clamps the tarball's mtimes to
+            # it, which covers what its cleanup changes after the touch hook (/dev, /tmp, apt's
+            # temporary config) — without it those carry the wall clock.
+            _run(command, what="mmdebstrap", timeout=3600, log_to=out / "mmdebstrap.log",
+                 env={"SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH)})
             manifest = debian.package_manifest(installed, cache.archives, suite=self.suite.name,
                                                epoch=SOURCE_DATE_EPOCH, include=INCLUDE)
             phase.detail = {"offline": offline, "sha256": sha256_file(tarball), "packages": len(manifest["packages"]),
