@@ -23,8 +23,9 @@ SUITES = {
 
 # The Debian packages asked for; apt adds what they depend on (recommends off). git: the
 # source oracle and the tests' repositories; python3-venv: the image's virtualenv;
-# passwd: useradd for the image's user (bookworm's apt variant has it anyway, trixie's not).
-INCLUDE = ("python3", "python3-venv", "git", "passwd")
+# passwd: useradd for the image's user (bookworm's apt variant has it anyway, trixie's not);
+# tzdata: zone names for `repro --vary tz` (trixie's Python pulls it in, bookworm's not).
+INCLUDE = ("python3", "python3-venv", "git", "passwd", "tzdata")
 
 # Any fixed value works; it must only never change between the builds compared.
 # 2025-01-01T00:00:00Z.
