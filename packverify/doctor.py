@@ -2,12 +2,14 @@
 
 Checks, each recorded with what the manifest expects and what was observed:
 
-* ``python.*`` / ``platform.*`` — interpreter version within the manifest's range,
-  implementation, operating system and machine;
+* ``python.*`` / ``platform.*`` — interpreter version within the manifest's range and
+  with an environment (a lock) of its own in the manifest (``python.lock``: 3.11 has
+  ``requirements.lock``, 3.13 ``requirements-py313.lock``), implementation, operating
+  system and machine;
 * ``packverify.install`` — the installed distribution is this source's version;
-* ``package.<name>`` — installed version equals the manifest's pin (the manifest's pins
-  equal ``requirements.lock``, a test keeps them so); ``packages.unlisted`` warns about
-  distributions the lock does not know;
+* ``package.<name>`` — installed version equals the pin of this Python's environment
+  (the manifest's pins equal its lock, a test keeps them so); ``packages.unlisted``
+  warns about distributions the lock does not know;
 * ``import.<module>`` — the modules import, in a separate isolated interpreter (``-I``:
   the installed environment, not the current directory; a native module that kills the
   interpreter is blamed, not fatal);
@@ -21,9 +23,10 @@ Checks, each recorded with what the manifest expects and what was observed:
 Development packages and imports are checked only with ``dev=True``.
 
 Deliberately left alone: anything needing the network (package indexes, registries),
-building or installing anything, Docker, and whether ``requirements.lock`` itself is
-current (tests compare it with the manifest). Pure: nothing printed, no ``sys.exit``;
-a failing check is a result, never an exception.
+building or installing anything, containers, and whether the locks themselves are
+current (tests compare them with the manifest). The manifest's shape is checked against
+its JSON Schema (``data/environment.manifest.schema.json``) before any check runs.
+Pure: nothing printed, no ``sys.exit``; a failing check is a result, never an exception.
 """
 
 from __future__ import annotations
@@ -40,13 +43,16 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+from packverify.pointer import to_pointer
+
 __all__ = [
     "Check", "CheckStatus", "DoctorReport", "ManifestError", "check_imports", "check_locales", "check_packages",
-    "check_pip", "check_platform", "check_python", "check_tokenizers", "check_tools", "load_manifest",
+    "check_pip", "check_platform", "check_python", "check_tokenizers", "check_tools", "environment_for", "load_manifest",
     "parse_python_range", "python_in_range", "run_checks", "validate_manifest",
 ]
 
@@ -115,12 +121,7 @@ class ManifestError(Exception):
 
 # --------------------------------------------------------------------------- manifest
 
-_KEYS = {"description", "python", "platform", "lock", "packages", "dev_packages", "imports", "tools",
-         "optional_tools", "optional_locales", "vocabularies", "probes"}
-_REQUIRED_KEYS = ("python", "platform", "packages", "tools", "vocabularies")
-_MODULE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
-_DIST = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
+SCHEMA_NAME = "environment.manifest.schema.json"
 
 
 def load_manifest(path: str | os.PathLike | None = None) -> dict[str, Any]:
@@ -158,111 +159,42 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema_rs
+
+    schema = json.loads(resources.files("packverify").joinpath("data", SCHEMA_NAME).read_text("utf-8"))
+    return jsonschema_rs.Draft202012Validator(schema)
+
+
 def validate_manifest(doc: Any) -> list[str]:
-    """Every problem with the manifest's shape, as ``/pointer: message`` lines (empty: valid)."""
-    if not isinstance(doc, dict):
-        return [f"(root): expected an object, found {_kind(doc)}"]
-    problems = [f"/{key}: unknown key (known: {', '.join(sorted(_KEYS))})" for key in doc if key not in _KEYS]
-    problems += [f"/{key}: missing" for key in _REQUIRED_KEYS if key not in doc]
+    """Every problem with the manifest, as ``/pointer: message`` lines (empty: valid).
 
-    def strings(pointer: str, value: Any, pattern: re.Pattern | None = None, *, allow_empty: bool = True) -> None:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            problems.append(f"{pointer}: expected a list of strings, found {_kind(value)}")
-        elif not allow_empty and not value:
-            problems.append(f"{pointer}: must not be empty")
-        elif pattern is not None:
-            problems.extend(f"{pointer}/{i}: {v!r} is not a valid name" for i, v in enumerate(value)
-                            if not pattern.fullmatch(v))
-
-    def mapping(pointer: str, value: Any, key_pattern: re.Pattern | None, value_check: Callable[[Any], str | None]
-                ) -> None:
-        if not isinstance(value, dict):
-            problems.append(f"{pointer}: expected an object, found {_kind(value)}")
-            return
-        for key, item in value.items():
-            if key_pattern is not None and not key_pattern.fullmatch(key):
-                problems.append(f"{pointer}/{_escape(key)}: {key!r} is not a valid name")
-            message = value_check(item)
-            if message:
-                problems.append(f"{pointer}/{_escape(key)}: {message}")
-
-    python = doc.get("python")
-    if "python" in doc:
-        if not isinstance(python, dict):
-            problems.append(f"/python: expected an object, found {_kind(python)}")
-        else:
-            problems += [f"/python/{k}: unknown key" for k in python if k not in ("requires", "implementation")]
-            requires = python.get("requires")
-            if not isinstance(requires, str):
-                problems.append(f"/python/requires: expected a version range such as '>=3.11,<3.12', "
-                                f"found {_kind(requires)}")
-            else:
-                try:
-                    parse_python_range(requires)
-                except ValueError as exc:
-                    problems.append(f"/python/requires: {exc}")
-            if "implementation" in python and not isinstance(python["implementation"], str):
-                problems.append(f"/python/implementation: expected a string, found {_kind(python['implementation'])}")
-    if "platform" in doc:
-        plat = doc["platform"]
-        if not isinstance(plat, dict):
-            problems.append(f"/platform: expected an object, found {_kind(plat)}")
-        else:
-            problems += [f"/platform/{k}: unknown key" for k in plat if k not in ("system", "machine")]
-            for key in ("system", "machine"):
-                if key in plat:
-                    strings(f"/platform/{key}", plat[key], allow_empty=False)
-    version = lambda v: None if isinstance(v, str) and v.strip() else f"expected a version string, found {_kind(v)}"  # noqa: E731
-    for key in ("packages", "dev_packages"):
-        if key in doc:
-            mapping(f"/{key}", doc[key], _DIST, version)
-    if isinstance(doc.get("packages"), dict) and isinstance(doc.get("dev_packages"), dict):
-        both = {_normalize(n) for n in doc["packages"]} & {_normalize(n) for n in doc["dev_packages"]}
-        problems += [f"/dev_packages/{n}: also listed in /packages" for n in sorted(both)]
-    if "imports" in doc:
-        imports = doc["imports"]
-        if not isinstance(imports, dict):
-            problems.append(f"/imports: expected an object, found {_kind(imports)}")
-        else:
-            problems += [f"/imports/{k}: unknown key (runtime, dev)" for k in imports if k not in ("runtime", "dev")]
-            for key in ("runtime", "dev"):
-                if key in imports:
-                    strings(f"/imports/{key}", imports[key], _MODULE)
-    if "tools" in doc:
-        strings("/tools", doc["tools"], _DIST)
-    purpose = lambda v: None if isinstance(v, str) else f"expected a string saying what needs it, found {_kind(v)}"  # noqa: E731
-    if "optional_tools" in doc:
-        mapping("/optional_tools", doc["optional_tools"], _DIST, purpose)
-    if "optional_locales" in doc:
-        mapping("/optional_locales", doc["optional_locales"], re.compile(r"[A-Za-z0-9_.@-]+"), purpose)
-    if "vocabularies" in doc:
-        mapping("/vocabularies", doc["vocabularies"], None,
-                lambda v: None if isinstance(v, str) and _SHA256.fullmatch(v)
-                else f"expected a lowercase hex sha256, found {v!r}")
-    if "probes" in doc:
-        vocabularies = doc.get("vocabularies") if isinstance(doc.get("vocabularies"), dict) else {}
-        mapping("/probes", doc["probes"], None, _probe_problem)
-        if isinstance(doc["probes"], dict):
-            problems += [f"/probes/{_escape(k)}: no such entry in /vocabularies" for k in doc["probes"]
-                         if k not in vocabularies]
+    The shape is ``packverify/data/environment.manifest.schema.json`` (JSON Schema
+    2020-12); below it, only what a schema cannot say: the Python range must parse, a
+    package is run-time or development, never both, and a probe needs its vocabulary.
+    """
+    problems = [f"{to_pointer(error.instance_path) or '(root)'}: {error.message}"
+                for error in _validator().iter_errors(doc)]
+    if problems:
+        return sorted(problems)
+    try:
+        parse_python_range(doc["python"]["requires"])
+    except ValueError as exc:
+        problems.append(f"/python/requires: {exc}")
+    for minor, env in doc["environments"].items():
+        both = {_normalize(n) for n in env["packages"]} & {_normalize(n) for n in env.get("dev_packages", {})}
+        problems += [f"{to_pointer(('environments', minor, 'dev_packages', n))}: also listed in packages"
+                     for n in sorted(both)]
+    problems += [f"{to_pointer(('probes', name))}: no such entry in /vocabularies"
+                 for name in doc.get("probes", {}) if name not in doc["vocabularies"]]
     return problems
 
 
-def _probe_problem(value: Any) -> str | None:
-    if not (isinstance(value, dict) and set(value) == {"text", "tokens"} and isinstance(value["text"], str)
-            and isinstance(value["tokens"], list)
-            and all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in value["tokens"])):
-        return 'expected {"text": string, "tokens": [non-negative integers]}'
-    return None
-
-
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
-
-
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
+def environment_for(manifest: Mapping[str, Any], version: Sequence[int] | None = None) -> tuple[str, Any]:
+    """The manifest's key for this interpreter's minor version (``"3.11"``) and its entry, or None."""
+    minor = "{}.{}".format(*(version or sys.version_info)[:2])
+    return minor, manifest["environments"].get(minor)
 
 
 def _normalize(name: str) -> str:
@@ -323,6 +255,12 @@ def check_python(manifest: Mapping[str, Any]) -> list[Check]:
     checks = [Check("python.version", CheckStatus.PASS if ok else CheckStatus.FAIL, spec["requires"], version,
                     "" if ok else f"Python {version} ({sys.executable}) is outside the manifest's range "
                                   f"{spec['requires']}")]
+    minor, env = environment_for(manifest)
+    known = ", ".join(f"{k} ({v['lock']})" for k, v in manifest["environments"].items())
+    checks.append(Check("python.lock", CheckStatus.FAIL if env is None else CheckStatus.PASS, known,
+                        None if env is None else f"{minor} ({env['lock']})",
+                        f"the manifest has no environment (no lock) for Python {minor}; it knows {known}"
+                        if env is None else ""))
     if "implementation" in spec:
         impl = platform.python_implementation()
         ok = impl == spec["implementation"]
@@ -356,9 +294,14 @@ def _installed() -> dict[str, list[str]]:
 def check_packages(manifest: Mapping[str, Any], *, dev: bool = False) -> list[Check]:
     installed = _installed()
     checks = [_packverify_install(installed)]
-    pins = dict(manifest["packages"])
+    minor, env = environment_for(manifest)
+    if env is None:
+        return [*checks, Check("package.pins", CheckStatus.SKIPPED, None, None,
+                               f"no pins to compare with: the manifest has no lock for Python {minor} "
+                               "(see python.lock)")]
+    pins = dict(env["packages"])
     if dev:
-        pins.update(manifest.get("dev_packages", {}))
+        pins.update(env.get("dev_packages", {}))
     for name, want in sorted(pins.items(), key=lambda item: _normalize(item[0])):
         versions = installed.get(_normalize(name), [])
         if not versions:
@@ -372,11 +315,11 @@ def check_packages(manifest: Mapping[str, Any], *, dev: bool = False) -> list[Ch
                                 f"{name} {versions[0]} is installed; the manifest pins {want}"))
         else:
             checks.append(Check(f"package.{name}", CheckStatus.PASS, want, versions[0]))
-    known = {_normalize(n) for n in (*manifest["packages"], *manifest.get("dev_packages", {}))}
+    known = {_normalize(n) for n in (*env["packages"], *env.get("dev_packages", {}))}
     known |= {"pip", "packverify"}  # the installer itself and the project: never in a pip-compile lock
     unlisted = [f"{n}=={','.join(v)}" for n, v in sorted(installed.items()) if n not in known]
     checks.append(Check("packages.unlisted", CheckStatus.WARN if unlisted else CheckStatus.PASS, [], unlisted,
-                        f"installed but not in the manifest or requirements.lock: {', '.join(unlisted)}"
+                        f"installed but not in the manifest or {env['lock']}: {', '.join(unlisted)}"
                         if unlisted else "", required=False))
     return checks
 

@@ -11,12 +11,16 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import venv
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The lock of the interpreter running the suite (scripts/setup picks the same one).
+MINOR = "{}.{}".format(*sys.version_info[:2])
+LOCK = {"3.11": "requirements.lock", "3.13": "requirements-py313.lock"}[MINOR]
 
 
 def _run(cmd, *, cwd, env=None, timeout=600, expect=0):
@@ -29,7 +33,7 @@ def _run(cmd, *, cwd, env=None, timeout=600, expect=0):
 def _runlog(path: Path) -> dict:
     log = json.loads(path.read_text())
     assert list(log)[0] == "environment", "the environment section comes first"
-    assert log["environment"]["observed"]["python"]["version"].startswith("3.11")
+    assert log["environment"]["observed"]["python"]["version"].startswith(MINOR + ".")
     assert log["environment"]["expected"] is not None
     return log
 
@@ -41,7 +45,7 @@ def clean_env(tmp_path_factory):
     venv.EnvBuilder(with_pip=True).create(home)
     python = home / "bin" / "python"
     pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _run([*pip, "--require-hashes", "--no-deps", "-r", ROOT / "requirements.lock"], cwd=home, timeout=1200)
+    _run([*pip, "--require-hashes", "--no-deps", "-r", ROOT / LOCK], cwd=home, timeout=1200)
     source = tmp_path_factory.mktemp("e2e-src") / "packverify"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", "artifacts", "mutants", "bench", ".git",
                                                                   "__pycache__", "*.egg-info", ".hypothesis"))
