@@ -2,7 +2,8 @@
 
 * a PEM private key (RFC 7468: PKCS#1 RSA, SEC1 EC, PKCS#8, encrypted PKCS#8, DSA,
   OpenSSH, PGP) — its ``BEGIN`` line followed by a base64 line or an RFC 1421 header
-  (``Proc-Type:``), across a real newline or a JSON ``\\n`` escape (service-account files);
+  (``Proc-Type:``), across a real newline or a JSON ``\\n`` escape (service-account files),
+  or a ``BEGIN`` line alone as the text's last line (a chunk cut right after it);
 * the same key seen from inside, as a chunk that starts after the ``BEGIN`` line:
   its ``END`` line right after a base64 line, or the key's first base64 line alone —
   a DER ``SEQUENCE`` whose first member is ``INTEGER 0`` or ``1`` (the version field of
@@ -29,7 +30,9 @@ from packverify.secrets.rules import looks_random
 
 _NL = r"(?:\r?\n|(?:\\r)?\\n)"  # a newline, or the two characters \n inside a JSON/YAML string
 _BEGIN = re.compile(r"-----BEGIN (?P<label>[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----" + _NL
-                    + r"(?:[A-Za-z-]+: ?[^\r\n\\]*" + _NL + r")*" + _NL + r"?[A-Za-z0-9+/=]{16,}")
+                    + r"(?:[A-Za-z-]+: ?[^\r\n\\]*" + _NL + r")*" + _NL + r"?[A-Za-z0-9+/=]{4,}(?=[\r\n\\\"']|$)")
+# \0 ends a text inside a batch (packverify.secrets.scan.SEPARATOR)
+_LAST_LINE_BEGIN = re.compile(r"-----BEGIN (?P<label>[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----[ \t\r\n]*(?=\0|\Z)")
 _END = re.compile(r"(?m)^(?P<body>[A-Za-z0-9+/=]{16,})" + r"\r?\n-----END (?P<label>[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----")
 _PUTTY = re.compile(r"PuTTY-User-Key-File-\d+: *[a-z0-9-]+")
 _NETRC = re.compile(r"machine\s+\S+\s+(?:login\s+\S+\s+)?password\s+(?P<secret>[^\s`'\"]+)")
@@ -51,6 +54,9 @@ def find(text: str) -> Iterator[Hit]:
     """Every key or password-file credential in ``text``, as character spans."""
     for m in _BEGIN.finditer(text):
         yield m.start(), m.end(), "private-key", _kind(m.group("label"))
+    for m in _LAST_LINE_BEGIN.finditer(text):  # a whole last line: the body goes on in the next chunk
+        if text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip(" \t") == "":
+            yield m.start(), m.end("label") + 5, "private-key", _kind(m.group("label"))
     for m in _END_after_body(text):
         yield m
     for start in _line_starts_of(text, ("MI", "MH", "MG", "MC", _OPENSSH_MAGIC)):

@@ -35,6 +35,7 @@ class Rule:
     kind: str
     pattern: re.Pattern
     accept: Callable[[str, re.Match], bool] | None = None
+    shows_prefix: bool = True  # the literal before the secret names its issuer and is safe to print (ghp_, AKIA)
 
 
 _PLACEHOLDER_RUN = re.compile(r"(.)\1{5}")  # xxxxxx, 000000, ......
@@ -131,20 +132,22 @@ RULES: tuple[Rule, ...] = (
     # patterns start at a literal (``ecret``): a leading character class costs 20× (bench).
     Rule("aws-secret-access-key", "AWS secret access key",
          _c(r"ecret(?P<name>_?[Aa]ccess_?[Kk]ey|_?[Kk]ey)?[\"']?\s*(?::=|=>|[:=])\s*[\"']?"
-            r"(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"), _aws_secret),
+            r"(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"), _aws_secret, shows_prefix=False),
     Rule("aws-secret-access-key", "AWS secret access key",
          _c(r"ECRET(?P<name>_?ACCESS_?KEY|_?KEY)?[\"']?\s*(?::=|=>|[:=])\s*[\"']?"
-            r"(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"), _aws_secret),
+            r"(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"), _aws_secret, shows_prefix=False),
     Rule("azure-storage-key", "Azure storage account key", _c(r"AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)"),
          _v(looks_random)),
     Rule("pypi-token", "PyPI upload token", _c(rf"pypi-AgEIcHlwaS5vcmc(?P<secret>[{_URLSAFE}]{{50,}})"), _v(looks_random)),
     Rule("sendgrid-key", "SendGrid API key", _c(rf"SG\.(?P<secret>[{_URLSAFE}]{{22}}\.[{_URLSAFE}]{{43}})"),
          _v(looks_random)),
-    Rule("mailchimp-key", "Mailchimp API key", _c(r"(?P<secret>-us\d{1,2})(?![0-9A-Za-z])"), _mailchimp),
+    Rule("mailchimp-key", "Mailchimp API key", _c(r"(?P<secret>-us\d{1,2})(?![0-9A-Za-z])"), _mailchimp,
+         shows_prefix=False),
     Rule("square-token", "Square access token", _c(rf"sq0(?:csp|atp)-(?P<secret>[{_URLSAFE}]{{22,}})"), _v(looks_random)),
     Rule("jwt", "signed JSON Web Token",
          _c(rf"(?P<secret>eyJ[{_URLSAFE}]{{8,}}\.eyJ[{_URLSAFE}]{{8,}}\.[{_URLSAFE}]{{16,}})"), _v(_signed_jwt)),
     # scheme://user:password@host — the password; user may be empty (redis://:pw@host).
     Rule("credential-uri", "password in a URL",
-         _c(r"://[^\s:/?#@'\"`<>{}]*:(?P<secret>[^\s/?#@'\"`]+)@[A-Za-z0-9\[][A-Za-z0-9.\-\[\]:]*"), _v(_uri_password)),
+         _c(r"://[^\s:/?#@'\"`<>{}]*:(?P<secret>[^\s/?#@'\"`]+)@[A-Za-z0-9\[][A-Za-z0-9.\-\[\]:]*"), _v(_uri_password),
+         shows_prefix=False),
 )

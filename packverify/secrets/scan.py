@@ -44,20 +44,22 @@ def redact(secret: str) -> str:
     return (secret[:4] if len(secret) > 12 else secret[:2]) + "…(redacted)"
 
 
-def _spans(text: str) -> list[tuple[int, int, int, str, str]]:
-    """(start, end, priority, rule id, kind) of every accepted match, overlaps removed
-    (the earlier rule in the table names a span two rules match)."""
+def _spans(text: str) -> list[tuple[int, int, int, str, str, str]]:
+    """(start, end, priority, rule id, kind, redacted) of every accepted match, overlaps
+    removed (the earlier rule in the table names a span two rules match)."""
     found = []
     for priority, rule in enumerate(RULES):
         for m in rule.pattern.finditer(text):
             secret = m.group("secret")
             if rule.accept is None or rule.accept(secret, m):
-                found.append((m.start("secret"), m.end("secret"), priority, rule.id, rule.kind))
+                prefix = text[m.start():m.start("secret")] if rule.shows_prefix else ""
+                shown = prefix + "…(redacted)" if 0 < len(prefix) <= 12 else redact(secret)
+                found.append((m.start("secret"), m.end("secret"), priority, rule.id, rule.kind, shown))
     extra = len(RULES)
     for start, end, rule_id, kind in keys.find(text):
-        found.append((start, end, extra, rule_id, kind))
+        found.append((start, end, extra, rule_id, kind, redact(text[start:end])))
     found.sort(key=lambda s: (s[0], s[2]))
-    kept: list[tuple[int, int, int, str, str]] = []
+    kept: list[tuple[int, int, int, str, str, str]] = []
     for span in found:
         if kept and span[0] < kept[-1][1]:
             if span[2] < kept[-1][2]:  # a more specific rule for overlapping characters
@@ -71,7 +73,7 @@ def find_secrets(text: str) -> list[SecretHit]:
     """Every credential in ``text``, in order of position, with its 1-based line."""
     out: list[SecretHit] = []
     line, position = 1, 0
-    for start, end, _, rule_id, kind in _spans(text):
+    for start, end, _, rule_id, kind, shown in _spans(text):
         line += text.count("\n", position, start)
         position = start
         line_start = text.rfind("\n", 0, start) + 1
@@ -79,13 +81,16 @@ def find_secrets(text: str) -> list[SecretHit]:
         line_text = text[line_start:len(text) if line_end == -1 else line_end]
         if any(marker in line_text for marker in ALLOW_MARKERS):
             continue
-        out.append(SecretHit(line, start, end, rule_id, kind, redact(text[start:end])))
+        out.append(SecretHit(line, start, end, rule_id, kind, shown))
     return out
 
 
-def scan_many(items: Iterable[tuple[Hashable, str]], batch_chars: int = BATCH_CHARS) -> Iterator[tuple[Hashable, SecretHit]]:
+def scan_many(items: Iterable[tuple[Hashable, str]], batch_chars: int | None = None
+              ) -> Iterator[tuple[Hashable, SecretHit]]:
     """``(key, hit)`` for every credential in many texts, ``hit.line`` counted within its
-    own text. Texts are scanned in batches of about ``batch_chars`` characters."""
+    own text. Texts are scanned in batches of about ``batch_chars`` (default
+    :data:`BATCH_CHARS`) characters."""
+    batch_chars = batch_chars or BATCH_CHARS
     batch: list[tuple[Hashable, str]] = []
     size = 0
     for key, text in items:

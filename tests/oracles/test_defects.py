@@ -141,11 +141,11 @@ DEFECTS = [
     ("security.secret-file", _chunk(0, file_path="home/.ssh/id_rsa"), "/chunks/0/file_path"),
     ("security.secret-file", _chunk(0, file_path="certs/deploy.key"), "/chunks/0/file_path"),
     ("security.secret-file", _chunk(0, file_path=".aws/credentials"), "/chunks/0/file_path"),
-    ("security.secret", _content(0, "# Demo\naws_key = 'AKIAQWERTYUIOPASDFGHJ'\nSee src/.\n"), "/chunks/0/content"),
+    ("security.secret", _content(0, "# Demo\naws_key = 'AKIAQWERTYUIOPASDFGH'\nSee src/.\n"), "/chunks/0/content"),
     ("security.secret", _content(0, "x\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"), "/chunks/0/content"),
-    ("security.secret", _content(0, "x\ntoken = 'ghp_" + "a1B2" * 9 + "'\ny\n"), "/chunks/0/content"),
+    ("security.secret", _content(0, "x\ntoken = 'ghp_Zq7T1mPx9RkW3vLs8YdN2cHb6FgJ4aQe0uKo'\ny\n"), "/chunks/0/content"),
     ("security.secret", _content(0, "x\nSLACK=xoxb-1234567890-abcdefghij\ny\n"), "/chunks/0/content"),
-    ("security.secret", _content(0, "x\nstripe = 'sk_live_" + "a" * 24 + "'\ny\n"), "/chunks/0/content"),
+    ("security.secret", _content(0, "x\nstripe = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'\ny\n"), "/chunks/0/content"),
 ]
 
 

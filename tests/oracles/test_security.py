@@ -8,9 +8,10 @@ import pytest
 from helpers import check_doc, codes, mutated
 
 from packverify.model import Report, Verdict
-from packverify.oracles.security import path_problems, secret_file_reason
 from packverify.packer.assemble import Selection
+from packverify.paths import path_problems
 from packverify.report.json_report import dumps
+from packverify.secrets import secret_file_reason
 
 NOT_SECRET_FILES = ["monkey_patch.py", "src/keys.py", "keyboard.c", "secret_santa.md", ".env.example",
                     ".env.sample", "config/.env.template", "home/.ssh/id_rsa.pub", "docs/api-key-rotation.md",
@@ -66,10 +67,10 @@ def test_secret_line_numbers_point_into_the_file():
 
 
 def test_secrets_in_many_chunks_and_batches_are_all_found(monkeypatch):
-    from packverify.oracles import security
+    from packverify.secrets import scan
 
-    monkeypatch.setattr(security, "_BATCH_CHARS", 64)  # force many batches
-    selections = [Selection(f"f{i:02}.txt", 1, 2, f"x{i}\nghp_{'Ab1' * 12}\n") for i in range(30)]
+    monkeypatch.setattr(scan, "BATCH_CHARS", 64)  # force many batches
+    selections = [Selection(f"f{i:02}.txt", 1, 2, f"x{i}\nghp_Zq7T1mPx9RkW3vLs8YdN2cHb6FgJ4aQe0uKo\n") for i in range(30)]
     doc = mutated(lambda d: None, selections=selections)
     found = [f for f in check_doc(doc).findings if f.code == "security.secret"]
     assert sorted(f.pointer for f in found) == sorted(f"/chunks/{i}/content" for i in range(30))
