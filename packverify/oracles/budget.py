@@ -9,10 +9,16 @@
 
 Judges the numbers the pack claims. Whether those claims match the real tokenizer
 is the ``tokens`` oracle's job (which also reports a real overflow).
+
+Every JSON number the loader accepts reaches this arithmetic (out-of-range values are
+schema findings, and judged here too): ratios and the underflow floor are computed in
+doubles that saturate to ±inf instead of raising (``-1e306`` or a 300-digit integer as
+``underflow_allowed``); integers are compared exactly.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from packverify.model import Finding
@@ -36,6 +42,27 @@ CODES = {
                              "A pack that leaves budget unused while content was left out wastes the window.",
                              "actual_tokens 5000 of 8000 with 40000 tokens available"),
 }
+
+
+def _float(value: int | float) -> float:
+    """``value`` as a double; an integer beyond the double range saturates to ±inf."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.copysign(math.inf, value)
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    try:
+        return numerator / denominator
+    except OverflowError:  # an integer quotient beyond the double range
+        return math.copysign(math.inf, numerator) * math.copysign(1, denominator)
+
+
+def _floor(ceiling: int, allowed: int | float) -> float:
+    """``ceiling × (1 − allowed)`` in doubles; inf × 0 (a NaN) means no floor at all."""
+    product = _float(ceiling) * (1.0 - _float(allowed))
+    return -math.inf if math.isnan(product) else product
 
 
 def requires(pack, ctx) -> str | None:
@@ -66,7 +93,7 @@ def check(pack, ctx) -> Iterator[Finding]:
 
     utilization = as_number(pack.get("budget_info", "utilization"))
     if utilization is not None and target > 0:
-        ratio = actual / target
+        ratio = _ratio(actual, target)
         if abs(utilization - ratio) > UTILIZATION_TOLERANCE:
             yield Finding("budget.utilization-mismatch", ("budget_info", "utilization"),
                           f"utilization {utilization} but actual_tokens / target_budget = {actual}/{target} = {ratio!r}",
@@ -77,7 +104,7 @@ def check(pack, ctx) -> Iterator[Finding]:
         allowed = ctx.default_underflow
     available = as_int(pack.get("statistics", "total_tokens"))
     ceiling = target if available is None else min(target, available)
-    floor = ceiling * (1 - allowed)
+    floor = _floor(ceiling, allowed)
     if actual < floor:
         yield Finding("budget.underflow", ("budget_info", "actual_tokens"),
                       f"actual_tokens {actual} is below {floor:.1f} = min(target_budget {target}, "
