@@ -28,6 +28,11 @@ SERIALIZATION = "rfc8785"
 ZERO_COMMIT = "0" * 40
 
 
+def is_zero_commit(commit: str) -> bool:
+    """All zeros, SHA-1 (40) or SHA-256 (64) wide: the content is a working tree, not a commit."""
+    return len(commit) in (40, 64) and commit.count("0") == len(commit)
+
+
 def jcs_number(value: float | int) -> bytes:
     """Format a number as ECMAScript's ``Number.prototype.toString`` does (RFC 8785 §3.2.2.3)."""
     if type(value) is int:

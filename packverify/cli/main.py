@@ -14,6 +14,7 @@ from typing import IO
 import click
 
 from packverify import __version__
+from packverify.printable import printable
 
 FORMATS = ("text", "json", "sarif", "junit")
 
@@ -83,7 +84,7 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
                        jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
                        exclude=[] if no_run_log else [run_log])
     except UsageError as exc:
-        err.write(f"packverify check: error: {exc}\n")
+        err.write(f"packverify check: error: {printable(str(exc))}\n")
         finish_run_log(log, ExitCode.ERROR, err, error=str(exc))
         return ExitCode.ERROR
     render = REPORTERS[fmt]
@@ -92,7 +93,7 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
             with open(output, "w", encoding="utf-8", newline="\n") as handle:
                 render(report, handle, color=False)
         except OSError as exc:
-            err.write(f"packverify check: error: cannot write {output}: {exc.strerror or exc}\n")
+            err.write(printable(f"packverify check: error: cannot write {output}: {exc.strerror or exc}") + "\n")
             finish_run_log(log, ExitCode.ERROR, err, error=f"cannot write {output}")
             return ExitCode.ERROR
     else:

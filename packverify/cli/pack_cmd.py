@@ -8,6 +8,7 @@ import sys
 import click
 
 from packverify.cli.main import ExitCode, finish_run_log, open_run_log
+from packverify.printable import printable
 
 
 @click.command("pack")
@@ -53,7 +54,7 @@ def command(ctx, repo, budget, tokenizer, out, worktree, max_file_bytes, repo_na
             result = build_pack(repo, budget=budget, tokenizer=tokenizer, worktree=worktree,
                                 max_file_bytes=max_file_bytes, jobs=jobs, repo_name=repo_name)
     except (PackError, DiscoveryError) as exc:
-        stderr.write(f"packverify pack: error: {exc}\n")
+        stderr.write(f"packverify pack: error: {printable(str(exc))}\n")
         finish_run_log(log, ExitCode.ERROR, stderr, error=str(exc))
         return ExitCode.ERROR
     try:
