@@ -29,8 +29,9 @@ BATCH_CHARS = 8 << 20
 
 @dataclass(frozen=True, slots=True)
 class SecretHit:
-    """One credential: where (1-based ``line`` of the text; ``start``/``end`` offsets),
-    which rule and kind, and a redacted prefix that is safe to print."""
+    """One credential: where (1-based ``line`` of the text; ``start``/``end`` offsets of
+    the credential, its issuer's prefix included), which rule and kind, and a redacted
+    prefix that is safe to print."""
 
     line: int
     start: int
@@ -54,7 +55,8 @@ def _spans(text: str) -> list[tuple[int, int, int, str, str, str]]:
             if rule.accept is None or rule.accept(secret, m):
                 prefix = text[m.start():m.start("secret")] if rule.shows_prefix else ""
                 shown = prefix + "…(redacted)" if 0 < len(prefix) <= 12 else redact(secret)
-                found.append((m.start("secret"), m.end("secret"), priority, rule.id, rule.kind, shown))
+                start = m.start() if rule.shows_prefix else m.start("secret")  # the issuer's prefix is part of it
+                found.append((start, m.end("secret"), priority, rule.id, rule.kind, shown))
     extra = len(RULES)
     for start, end, rule_id, kind in keys.find(text):
         found.append((start, end, extra, rule_id, kind, redact(text[start:end])))
