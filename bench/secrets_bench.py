@@ -1,6 +1,7 @@
 """Secret detection measured: recall, false positives and speed of each candidate scanner.
 
     python bench/secrets_bench.py [--mb 10] [--only NAME,...] [--cases]
+    python bench/secrets_bench.py --many-keys     # 10,000 AWS keys in one ~10 MB chunk, through the engine
 
 Recall and false positives come from the labelled corpus ``tests/data/secrets/corpus.toml``
 (made by ``make_corpus.py`` beside it; every label set by construction, never by a
@@ -237,12 +238,51 @@ def speed(scan: Scan, texts: list[str]) -> tuple[float, int, float]:
     return total / (time.perf_counter() - started), hits, floor
 
 
+def many_keys(count: int = 10_000) -> str:
+    """The issue-12 cost case: ``count`` distinct AWS key ids in one chunk of ≈10 MB,
+    checked by the security oracle (line numbers for every hit). Before packverify.secrets
+    each hit's line was counted from the chunk's start: quadratic."""
+    import hashlib
+    import random
+
+    sys.path.insert(0, str(ROOT))
+    from packverify.canonical import jcs_bytes
+    from packverify.context import Context
+    from packverify.engine import check_loaded
+    from packverify.load import parse_bytes
+
+    rng = random.Random(1)
+    filler = "x = compute(value) + other_value  # a line of ordinary code, about eighty characters long\n" * 11
+    content = "".join(f"{filler}key_{i} = 'AKIA{''.join(rng.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567') for _ in range(16))}'\n"
+                      for i in range(count))
+    lines = content.count("\n")
+    doc = {"metadata": {"version": "1.0.0", "created_at": "1970-01-01T00:00:00Z",
+                        "repo_info": {"path": "x", "commit": "0" * 40}},
+           "tokenizer_info": {"name": "cl100k", "version": "cl100k_base"},
+           "budget_info": {"target_budget": 10**7, "actual_tokens": 1, "utilization": 1e-7},
+           "chunks": [{"id": "a", "file_path": "big.py", "start_line": 1, "end_line": lines, "tokens": 1,
+                       "content_hash": hashlib.sha256(content.encode()).hexdigest(), "content": content}],
+           "statistics": {"total_files": 1, "total_chunks": 1, "total_tokens": 1}}
+    loaded = parse_bytes(jcs_bytes(doc))
+    ctx = Context()
+    ctx.max_findings = 0
+    started = time.perf_counter()
+    report = check_loaded(loaded, ctx, ("security",))
+    elapsed = time.perf_counter() - started
+    found = sum(1 for f in report.findings if f.code == "security.secret")
+    return f"{len(content) / 1e6:.1f} MB chunk, {count} keys: {found} findings in {elapsed:.2f} s"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=10.0, help="MB of code for the speed column (default 10)")
     parser.add_argument("--only", default="", help="comma-separated scanners: " + ", ".join(ADAPTERS))
     parser.add_argument("--cases", action="store_true", help="list the cases each scanner missed or flagged")
+    parser.add_argument("--many-keys", action="store_true", help="time 10,000 keys in one 10 MB chunk and exit")
     args = parser.parse_args(argv)
+    if args.many_keys:
+        print(many_keys())
+        return 0
     names = [n for n in args.only.split(",") if n] or list(ADAPTERS)
     cases = load_corpus()
     texts = code_texts(args.mb)
