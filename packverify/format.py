@@ -24,6 +24,7 @@ choosing what to pack (``packverify/packer/``).
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, AnyStr
@@ -33,6 +34,11 @@ from packverify.canonical import jcs_bytes
 SERIALIZATION = "rfc8785"  # metadata.serialization of a pack in canonical bytes
 CHUNK_ID_SCHEME = "packverify-v1"  # metadata.chunk_id_scheme of a pack with canonical ids
 ZERO_COMMIT = "0" * 40  # repo_info.commit of a pack made from a working tree, not a commit
+
+
+def is_zero_commit(commit: str) -> bool:
+    """All zeros, SHA-1 (40) or SHA-256 (64) wide: the content is a working tree, not a commit."""
+    return len(commit) in (40, 64) and commit.count("0") == len(commit)
 DEFAULT_UNDERFLOW = 0.005  # budget_info.underflow_allowed when the pack does not say
 MAX_UTILIZATION = 1.005  # the schema's maximum of budget_info.utilization (tests/test_consistency.py)
 MANIFEST_ROW = ("id", "file_path", "start_line", "end_line", "tokens", "content_hash")  # §manifest_digest
@@ -147,4 +153,16 @@ def underflow_floor(target_budget: int, total_tokens: int | None, underflow_allo
     """The fewest tokens a pack may hold: ``min(target_budget, total_tokens) × (1 −
     underflow_allowed)`` (§budget_info); without ``total_tokens`` the budget alone."""
     ceiling = target_budget if total_tokens is None else min(target_budget, total_tokens)
-    return ceiling * (1 - underflow_allowed)
+    # Every JSON number reaches here (out-of-range values are schema findings and still
+    # judged): compute in doubles that saturate to ±inf instead of raising on an integer
+    # beyond the double range; inf × 0 (a NaN) means no floor at all.
+    product = _saturating_float(ceiling) * (1.0 - _saturating_float(underflow_allowed))
+    return -math.inf if math.isnan(product) else product
+
+
+def _saturating_float(value: int | float) -> float:
+    """``value`` as a double; an integer beyond the double range saturates to ±inf."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.copysign(math.inf, value)

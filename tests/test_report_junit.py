@@ -225,7 +225,8 @@ def test_hostile_message_text_survives(packs):
     text = render(report)
     text.encode("utf-8")  # no lone surrogate left
     failure = case(ET.fromstring(text.encode("utf-8")), "bad.json", "schema").find("failure")
-    shown = 'a <b> & "c" \'d\' é 😀 \\x1b\\x00\\x07\\ud800\\ufffe tab\there\nline two'
+    # controls, tab and newline included, are escaped (one finding, one log line; issue 12)
+    shown = 'a <b> & "c" \'d\' é 😀 \\x1b\\x00\\x07\\ud800\\ufffe tab\\x09here\\x0aline two'
     assert failure.get("message").endswith(shown)
     assert failure.text.startswith(f"error schema.required (root) {shown}")
 

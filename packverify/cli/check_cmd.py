@@ -15,6 +15,7 @@ from packverify.context import DEFAULT_MAX_FINDINGS
 from packverify.engine import UsageError, check
 from packverify.environment import section
 from packverify.load import DEFAULT_MAX_BYTES
+from packverify.printable import printable
 from packverify.report import REPORTERS
 
 
@@ -57,7 +58,7 @@ def command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, 
                        jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
                        exclude=[p for p in (None if no_run_log else run_log, attest) if p])
     except UsageError as exc:
-        err.write(f"packverify check: error: {exc}\n")
+        err.write(f"packverify check: error: {printable(str(exc))}\n")
         finish_run_log(log, ExitCode.ERROR, err, error=str(exc))
         return ExitCode.ERROR
     render = REPORTERS[fmt]
@@ -66,7 +67,7 @@ def command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, 
             with open(output, "w", encoding="utf-8", newline="\n") as handle:
                 render(report, handle, color=False)
         except OSError as exc:
-            err.write(f"packverify check: error: cannot write {output}: {exc.strerror or exc}\n")
+            err.write(printable(f"packverify check: error: cannot write {output}: {exc.strerror or exc}") + "\n")
             finish_run_log(log, ExitCode.ERROR, err, error=f"cannot write {output}")
             return ExitCode.ERROR
     else:

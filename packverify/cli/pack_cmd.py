@@ -10,6 +10,7 @@ import click
 from packverify.cli._common import ExitCode, finish_run_log, open_run_log
 from packverify.packer.build import PackError, build_pack
 from packverify.packer.discover import DEFAULT_MAX_FILE_BYTES, DiscoveryError
+from packverify.printable import printable
 
 
 @click.command("pack")
@@ -49,7 +50,7 @@ def command(ctx, repo, budget, tokenizer, out, worktree, max_file_bytes, repo_na
     try:
         result = _with_progress(stderr, repo, **options) if show else build_pack(repo, **options)
     except (PackError, DiscoveryError) as exc:
-        stderr.write(f"packverify pack: error: {exc}\n")
+        stderr.write(f"packverify pack: error: {printable(str(exc))}\n")
         finish_run_log(log, ExitCode.ERROR, stderr, error=str(exc))
         return ExitCode.ERROR
     try:

@@ -9,10 +9,16 @@
 
 Judges the numbers the pack claims. Whether those claims match the real tokenizer
 is the ``tokens`` oracle's job (which also reports a real overflow).
+
+Every JSON number the loader accepts reaches this arithmetic (out-of-range values are
+schema findings, and judged here too): ratios and the underflow floor are computed in
+doubles that saturate to ±inf instead of raising (``-1e306`` or a 300-digit integer as
+``underflow_allowed``); integers are compared exactly.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from packverify.format import underflow_floor
@@ -37,6 +43,15 @@ CODES = {
                              "A pack that leaves budget unused while content was left out wastes the window.",
                              "actual_tokens 5000 of 8000 with 40000 tokens available"),
 }
+
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    try:
+        return numerator / denominator
+    except OverflowError:  # an integer quotient beyond the double range
+        return math.copysign(math.inf, numerator) * math.copysign(1, denominator)
+
 
 
 def requires(pack, ctx) -> str | None:
@@ -67,7 +82,7 @@ def check(pack, ctx) -> Iterator[Finding]:
 
     utilization = as_number(pack.get("budget_info", "utilization"))
     if utilization is not None and target > 0:
-        ratio = actual / target
+        ratio = _ratio(actual, target)
         if abs(utilization - ratio) > UTILIZATION_TOLERANCE:
             yield Finding("budget.utilization-mismatch", ("budget_info", "utilization"),
                           f"utilization {utilization} but actual_tokens / target_budget = {actual}/{target} = {ratio!r}",

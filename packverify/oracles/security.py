@@ -1,39 +1,37 @@
-"""security — nothing in the pack escapes the repository or leaks a credential.
+"""security — nothing in the pack escapes the repository, spoofs a name or leaks a credential.
 
-Paths: every ``file_path`` is a normalized relative POSIX path — not absolute, no
-``..``, no ``.``/empty segments or backslashes, no control characters.
+Paths (rules in :mod:`packverify.paths`): every ``file_path`` is a normalized relative
+POSIX path — not absolute, no ``..``, no ``.``/empty segments or backslashes — with no
+control, bidirectional-control or invisible characters, nothing inside ``.git``, in
+NFC (a warning); no two paths are one file after NFC (an error) or under case folding
+(a warning: such a pack cannot be checked out on macOS or Windows).
+``metadata.repo_info.path`` is not absolute or home-relative (it would leak the
+packing machine's layout, docs/format.md).
 
-Secrets, by the ``detect-secrets`` library (Yelp; maintained, used in pre-commit
-hooks): its high-precision detectors only — private keys, AWS, Azure storage,
-GitHub, GitLab, OpenAI, PyPI, npm, Slack, Stripe, SendGrid, Square, Mailchimp
-tokens. Its entropy and keyword detectors are left out on purpose: on source code
-they flag hashes, test vectors and ``password = os.environ[...]`` lines, and a gate
-that cries wolf gets switched off. Honoured like detect-secrets: a line containing
-``pragma: allowlist secret``; AWS's documented example keys (``…EXAMPLE``).
-
-Speed: running every detector's regexes over 100 MB takes ≈6 s, so lines are
-first picked by a literal-prefixed prefilter per detector (gitleaks' keyword
-approach: a detector can only match a line that contains its literal), and only
-those lines go to detect-secrets. Two detectors that detect-secrets runs
-case-insensitively are prefiltered on the spellings real credentials use (Slack
-tokens are lower case; ``aws``/``AWS``/``Aws``): a scan for every case costs 5×.
-
-Secret files, by name: ``.env`` (not ``.env.example``/``.sample``/``.template``),
-SSH private keys (``id_rsa``…), ``*.key``, keystores (``.p12 .pfx .jks .keystore
-.ppk .kdbx``), ``.git-credentials``, ``.netrc``, ``.pypirc``, ``.aws/credentials``.
-Names that merely contain "key" or "secret" (``monkey_patch.py``) are not flagged.
+Secrets (rules in :mod:`packverify.secrets`, chosen by measurement: docs/security.md):
+credentials in every chunk's ``content`` — ``full``, ``summary`` and ``signature``
+alike — and in every other string of the document: file paths, ``repo_info.remote``
+(a CI checkout's ``https://x-access-token:…@`` remote), ``branch``, generator
+fields, ``x-`` extensions. Secret files by name (``.env``, ``id_rsa``, ``.pgpass`` …).
 A secret is never echoed in a report: only its kind, place and a redacted prefix.
+
+Leaves alone: whether a path exists in the repository (``source``).
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Iterator
-from functools import lru_cache
+from typing import Any
 
 from packverify.model import Finding
-from packverify.oracles._base import ERROR, Code
+from packverify.oracles._base import ERROR, WARNING, Code
+from packverify.paths import machine_path_reason, path_collisions
+from packverify.paths import path_problems as path_problems
+from packverify.pointer import to_pointer
+from packverify.secrets import find_secrets as _find_secrets
+from packverify.secrets import scan_many
+from packverify.secrets import secret_file_reason as secret_file_reason
+from packverify.view import as_str
 
 NAME = "security"
 
@@ -49,187 +47,108 @@ CODES = {
     "security.control-character": Code("Control character in path", ERROR,
                                        "Control characters in paths spoof terminal output and break line-based tools.",
                                        "a.py\\x1b[2K"),
-    "security.secret": Code("Secret in content", ERROR,
+    "security.secret": Code("Secret in the pack", ERROR,
                             "A credential in a pack is sent to a model provider and often logged.",
-                            "AKIA… AWS access key id"),
+                            "AKIA… AWS access key id in content; https://x-access-token:ghs_…@github.com in repo_info.remote"),
     "security.secret-file": Code("Secret file", ERROR,
                                  "A file that by its name holds credentials should never be packed.",
-                                 ".env, id_rsa, deploy.key"),
+                                 ".env, id_rsa, deploy.key, .pgpass"),
+    "security.bidi-control": Code("Bidirectional control in path", ERROR,
+                                  "Bidi controls make a name display as another (Trojan Source, CVE-2021-42574).",
+                                  "src/admin\\u202e.py"),
+    "security.invisible-character": Code("Invisible character in path", ERROR,
+                                         "Zero-width and other invisible format characters make two names look identical.",
+                                         "src/con\\u200bfig.py"),
+    "security.git-internal-path": Code("Path inside .git", ERROR,
+                                       "Repository internals (config with remotes and tokens, hooks) are not content.",
+                                       ".git/config"),
+    "security.non-nfc-path": Code("Path not in Unicode NFC", WARNING,
+                                  "A decomposed (NFD) name is a second spelling of the same name; tools disagree on it.",
+                                  "cafe\\u0301.md (NFC: café.md)"),
+    "security.normalization-collision": Code("Paths equal after NFC", ERROR,
+                                             "Two paths that differ only in Unicode normalization look identical and are "
+                                             "one file on macOS: one hides the other.",
+                                             "café.md and cafe\\u0301.md"),
+    "security.case-collision": Code("Paths equal under case folding", WARNING,
+                                    "A pack with README.md and readme.md cannot be checked out on macOS or Windows.",
+                                    "README.md and readme.md"),
+    "security.machine-path": Code("repo_info.path names the packing machine", ERROR,
+                                  "An absolute or home-relative repository path leaks the packing machine's layout "
+                                  "(user names, directory structure); docs/format.md asks for a name or relative path.",
+                                  "/home/alice/src/app, ~/src/app"),
 }
 
-_ENV_SAFE = {"example", "sample", "template", "dist", "defaults", "schema", "test", "ci"}
-_KEY_NAMES = {"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"}
-_SECRET_NAMES = {".git-credentials", ".netrc", "_netrc", ".pypirc", ".htpasswd"}
-_SECRET_SUFFIXES = (".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".kdbx")
-_WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
-_ALLOW_PRAGMA = "pragma: allowlist secret"
-_BATCH_CHARS = 8 << 20
 
-
-def path_problems(path: str) -> list[tuple[str, str]]:
-    """(code, message) for everything unsafe about one ``file_path``."""
-    problems = []
-    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in path):
-        problems.append(("security.control-character", "the path contains a control character"))
-    if path.startswith(("/", "\\")) or _WINDOWS_ABSOLUTE.match(path):
-        problems.append(("security.absolute-path", "the path is absolute"))
-    segments = re.split(r"[/\\]", path)
-    if ".." in segments:
-        problems.append(("security.path-traversal", "the path has a '..' segment"))
-    if "\\" in path or "." in segments or any(s == "" for s in segments[1:] if not path.startswith("/")) or \
-            (segments and segments[-1] == "" and path):
-        problems.append(("security.non-normalized-path",
-                         "the path is not normalized (backslash, '.' segment, empty segment or trailing '/')"))
-    return problems
-
-
-def secret_file_reason(path: str) -> str | None:
-    """Why a path names a secret file, or ``None``."""
-    lower = path.lower()
-    name = lower.rsplit("/", 1)[-1]
-    if name == ".env" or (name.startswith(".env.") and name[5:] not in _ENV_SAFE):
-        return "an environment file (.env) usually holds credentials"
-    if name in _KEY_NAMES:
-        return "an SSH private key"
-    if name in _SECRET_NAMES:
-        return f"{name} holds credentials"
-    if lower.endswith("/.aws/credentials") or lower == ".aws/credentials":
-        return "AWS credentials file"
-    if name.endswith(_SECRET_SUFFIXES):  # public halves (id_rsa.pub, x.pem.pub) end otherwise
-        return f"a key or keystore file ({name.rsplit('.', 1)[-1]})"
-    return None
-
-
-@lru_cache(maxsize=1)
-def _detectors() -> list[tuple[re.Pattern, object]]:
-    """(prefilter, detect-secrets detector) pairs. A detector matches only lines its
-    prefilter matches: the prefilter is a literal part of every match."""
-    from detect_secrets.plugins import (
-        aws,
-        azure_storage_key,
-        github_token,
-        gitlab_token,
-        mailchimp,
-        npm,
-        openai,
-        private_key,
-        pypi_token,
-        sendgrid,
-        slack,
-        square_oauth,
-        stripe,
-    )
-
-    rules = [
-        (r"A(?:KIA|SIA|BIA|CCA|3T)", aws.AWSKeyDetector()),
-        # detect-secrets matches this form case-insensitively; the prefilter takes the
-        # spellings code uses (aws_secret_key, AWS_SECRET_ACCESS_KEY, AwsSecret): a scan
-        # for every case costs 5× more (bench/check_bench.py).
-        (r"aws", aws.AWSKeyDetector()),
-        (r"AWS", aws.AWSKeyDetector()),
-        (r"Aws", aws.AWSKeyDetector()),
-        (r"AccountKey=", azure_storage_key.AzureStorageKeyDetector()),
-        (r"gh[pousr]_", github_token.GitHubTokenDetector()),
-        (r"gl[a-z]{2,6}-", gitlab_token.GitLabTokenDetector()),
-        (r"GR1348941", gitlab_token.GitLabTokenDetector()),
-        (r"-us\d", mailchimp.MailchimpDetector()),
-        (r"_authToken=", npm.NpmDetector()),
-        (r"T3BlbkFJ", openai.OpenAIDetector()),
-        (r"PRIVATE KEY", private_key.PrivateKeyDetector()),
-        (r"PuTTY-User-Key-File-2", private_key.PrivateKeyDetector()),
-        (r"pypi-Ag", pypi_token.PypiTokenDetector()),
-        (r"SG\.", sendgrid.SendGridDetector()),
-        (r"xox[abposr]-", slack.SlackDetector()),  # Slack issues tokens in lower case
-        (r"hooks\.slack\.com", slack.SlackDetector()),
-        (r"sq0csp-", square_oauth.SquareOAuthDetector()),
-        (r"k_live_", stripe.StripeDetector()),
-    ]
-    return [(re.compile(pattern), detector) for pattern, detector in rules]
-
-
-def _redact(secret: str) -> str:
-    return (secret[:4] if len(secret) > 12 else secret[:2]) + "…(redacted)"
-
-
-def _allowlisted(line: str, secret: str) -> bool:
-    return _ALLOW_PRAGMA in line or secret.endswith("EXAMPLE")
+def find_secrets(text: str) -> list[tuple[int, str]]:
+    """(1-based line, kind) of every credential in ``text``. Kept for callers of the
+    former home of this rule (the strategies); new code uses :mod:`packverify.secrets`."""
+    return [(hit.line, hit.kind) for hit in _find_secrets(text)]
 
 
 def check(pack, ctx) -> Iterator[Finding]:
-    seen_paths: set[str] = set()
+    yield from _paths(pack)
+    repo_path = as_str(pack.get("metadata", "repo_info", "path"))
+    reason = machine_path_reason(repo_path) if repo_path is not None else None
+    if reason is not None:
+        yield Finding("security.machine-path", ("metadata", "repo_info", "path"),
+                      f"repo_info.path is {reason}: {repo_path!r}", actual=repo_path)
+    yield from _secrets(pack)
+
+
+def _paths(pack) -> Iterator[Finding]:
+    first: dict[str, Any] = {}
     for chunk in pack.chunks:
         path = chunk.file_path
-        if path is None or path in seen_paths:
+        if path is None or path in first:
             continue
-        seen_paths.add(path)
+        first[path] = chunk
         for code, message in path_problems(path):
             yield Finding(code, chunk.path + ("file_path",), f"{message}: {path!r}", actual=path)
         reason = secret_file_reason(path)
         if reason is not None:
             yield Finding("security.secret-file", chunk.path + ("file_path",),
                           f"{path!r} is a secret file: {reason}", actual=path)
-    yield from _secrets(pack)
+    for code, path, earlier in path_collisions(first):
+        kind = "after Unicode NFC normalization" if code == "security.normalization-collision" else "under case folding"
+        yield Finding(code, first[path].path + ("file_path",), f"{path!r} and {earlier!r} are the same path {kind}",
+                      expected=f"distinct from {earlier!r}", actual=path)
 
 
 def _secrets(pack) -> Iterator[Finding]:
-    with_content = [c for c in pack.chunks if c.content]
-    batch: list = []
-    size = 0
-    for chunk in with_content:
-        batch.append(chunk)
-        size += len(chunk.content) + 1
-        if size >= _BATCH_CHARS:
-            yield from _scan_batch(batch)
-            batch, size = [], 0
-    if batch:
-        yield from _scan_batch(batch)
+    chunks = {c.index: c for c in pack.chunks}
+    items = [(("content", c.index), c.content) for c in pack.chunks if c.content]
+    reported: set[tuple] = set()
+    for key, hit in scan_many([*items, *_strings(pack.doc)]):
+        if key[0] == "content":
+            chunk = chunks[key[1]]
+            secret = chunk.content[hit.start:hit.end]
+            if (chunk.index, secret) in reported:  # one finding per distinct credential per chunk
+                continue
+            reported.add((chunk.index, secret))
+            where = f"{chunk.file_path}:{chunk.start_line + hit.line - 1}" if chunk.start_line and chunk.is_full \
+                else f"line {hit.line} of the chunk"
+            yield Finding("security.secret", chunk.path + ("content",), f"{hit.kind} at {where}", actual=hit.redacted)
+        else:
+            path = key[1]
+            yield Finding("security.secret", path, f"{hit.kind} in {to_pointer(path)}", actual=hit.redacted)
 
 
-def _scan_text(text: str) -> Iterator[tuple[int, int, object, str]]:
-    """(line start, line end, detector, secret) for every credential in ``text``,
-    in order of position; allowlisted lines and example keys left out."""
-    candidates: dict[tuple[int, int], set[int]] = {}  # (line start, line end) → detector indexes
-    detectors = _detectors()
-    for number, (prefilter, _) in enumerate(detectors):
-        position = 0
-        while True:
-            match = prefilter.search(text, position)
-            if match is None:
-                break
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            line_end = text.find("\n", match.end())
-            line_end = len(text) if line_end == -1 else line_end
-            candidates.setdefault((line_start, line_end), set()).add(number)
-            position = line_end
-    for line_start, line_end in sorted(candidates):
-        line = text[line_start:line_end]
-        for number in sorted(candidates[(line_start, line_end)]):
-            detector = detectors[number][1]
-            for secret in detector.analyze_string(line):
-                if not _allowlisted(line, secret):
-                    yield line_start, line_end, detector, secret
-
-
-def find_secrets(text: str) -> list[tuple[int, str]]:
-    """(1-based line, kind) of every credential in ``text`` — what the reference packer
-    uses to leave a file out, so its packs pass this oracle."""
-    return [(text.count("\n", 0, start) + 1, detector.secret_type) for start, _, detector, _ in _scan_text(text)]
-
-
-def _scan_batch(batch: list) -> Iterator[Finding]:
-    joined = "\n".join(c.content for c in batch)
-    starts, offset = [], 0
-    for c in batch:
-        starts.append(offset)
-        offset += len(c.content) + 1
-    reported: set[tuple[int, str]] = set()
-    for line_start, _, detector, secret in _scan_text(joined):
-        k = bisect.bisect_right(starts, line_start) - 1
-        chunk = batch[k]
-        if (chunk.index, secret) in reported:
-            continue
-        reported.add((chunk.index, secret))
-        line_in_chunk = joined.count("\n", starts[k], line_start)
-        where = f"{chunk.file_path}:{chunk.start_line + line_in_chunk}" if chunk.start_line else f"line {line_in_chunk + 1} of the chunk"
-        yield Finding("security.secret", chunk.path + ("content",),
-                      f"{detector.secret_type} at {where}", actual=_redact(secret))
+def _strings(doc: Any) -> Iterator[tuple[tuple, str]]:
+    """(("string", path), value) for every string of the document but chunk contents,
+    each distinct value once (a file path shared by many chunks is scanned once)."""
+    seen: set[str] = set()
+    stack: list[tuple[tuple, Any]] = [((), doc)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if node not in seen:
+                seen.add(node)
+                yield ("string", path), node
+        elif isinstance(node, dict):
+            skip_content = len(path) == 2 and path[0] == "chunks"
+            for key in reversed(list(node)):
+                if not (skip_content and key == "content"):
+                    stack.append((path + (key,), node[key]))
+        elif isinstance(node, list):
+            for i in range(len(node) - 1, -1, -1):
+                stack.append((path + (i,), node[i]))

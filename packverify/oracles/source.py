@@ -1,11 +1,15 @@
 """source — with ``--repo DIR``: every chunk's content is those lines of that file.
 
 Files are read at ``metadata.repo_info.commit`` through one ``git cat-file --batch``
-process (no checkout, no working-tree noise); a commit of forty zeros, or a
-directory that is not a git repository, means the working tree. Lines are split
-on ``\\n`` only (docs/format.md §Lines), compared as bytes. Only ``full`` chunks are
-compared (summaries and signatures are not the file's lines). Paths that would
-leave the repository are never read. Leaves alone: path safety (``security``).
+process (no checkout, no working-tree noise) — in a work tree or a bare repository,
+SHA-1 (40 hex) or SHA-256 (64 hex) object format alike; a commit of all zeros, or a
+directory that is not a git repository, means the working tree. Lines are split on
+``\\n`` only (docs/format.md §Lines), compared as bytes.
+
+Every chunk's file must exist and hold its line range — ``summary`` and
+``signature`` chunks too, and chunks without content; only ``full`` chunks with
+content are compared line for line (a summary is not the file's lines). Paths that
+would leave the repository are never read. Leaves alone: path safety (``security``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from packverify.format import ZERO_COMMIT, split_lines
+from packverify.format import ZERO_COMMIT, is_zero_commit, split_lines
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, WARNING, Code
 from packverify.view import as_str
@@ -45,8 +49,11 @@ def requires(pack, ctx) -> str | None:
         return "no --repo given"
     if not Path(ctx.repo).is_dir():
         return f"--repo {ctx.repo} is not a directory"
-    if not any(c.content is not None and c.is_full for c in pack.chunks):
-        return "no full chunk carries content to compare"
+    if not any(c.file_path and c.start_line and c.end_line for c in pack.chunks):
+        return "no chunk names a file and a line range"
+    commit = as_str(pack.get("metadata", "repo_info", "commit")) or ZERO_COMMIT
+    if is_zero_commit(commit) and _git(Path(ctx.repo), "rev-parse", "--is-bare-repository") == "true":
+        return f"--repo {ctx.repo} is a bare repository and the pack's commit is all zeros (a working tree): nothing to compare with"
     return None
 
 
@@ -88,9 +95,9 @@ def _git(repo: Path, *args: str) -> str | None:
 def check(pack, ctx) -> Iterator[Finding]:
     repo = Path(ctx.repo).resolve()
     commit = as_str(pack.get("metadata", "repo_info", "commit")) or ZERO_COMMIT
-    in_git = _git(repo, "rev-parse", "--is-inside-work-tree") == "true"
+    in_git = _git(repo, "rev-parse", "--git-dir") is not None  # a work tree or a bare repository
     reader = None
-    if commit != ZERO_COMMIT:
+    if not is_zero_commit(commit):
         if in_git:
             if _git(repo, "cat-file", "-e", f"{commit}^{{commit}}") is None:
                 yield Finding("source.commit-not-found", ("metadata", "repo_info", "commit"),
@@ -122,7 +129,7 @@ def _read_tree(repo: Path, path: str) -> bytes | None:
 def _compare(pack, repo: Path, reader: _GitReader | None) -> Iterator[Finding]:
     by_file: dict[str, list] = {}
     for c in pack.chunks:
-        if c.content is not None and c.is_full and c.file_path and c.start_line and c.end_line:
+        if c.file_path and c.start_line and c.end_line:
             by_file.setdefault(c.file_path, []).append(c)
     for path in sorted(by_file):
         unsafe = "\n" in path or "\0" in path or path.startswith("/") or ".." in path.split("/")
@@ -135,10 +142,14 @@ def _compare(pack, repo: Path, reader: _GitReader | None) -> Iterator[Finding]:
             continue
         ends = split_lines(data)  # bytes: a file need not be UTF-8 to be compared
         for c in chunks:
-            if c.end_line > len(ends):
-                yield Finding("source.line-range", c.path + ("end_line",),
-                              f"{path} has {len(ends)} lines; the chunk ends at line {c.end_line}",
+            if c.end_line > len(ends) or c.start_line > len(ends):
+                where = ("end_line",) if c.end_line > len(ends) else ("start_line",)
+                mode = "" if c.is_full else f" ({c.mode} chunk)"
+                yield Finding("source.line-range", c.path + where,
+                              f"{path} has {len(ends)} lines; the chunk{mode} ends at line {c.end_line}",
                               expected=f"<= {len(ends)}", actual=c.end_line)
+                continue
+            if c.content is None or not c.is_full:
                 continue
             expected = b"".join(ends[c.start_line - 1:c.end_line])
             actual = c.content.encode("utf-8", "surrogateescape")
@@ -149,6 +160,7 @@ def _compare(pack, repo: Path, reader: _GitReader | None) -> Iterator[Finding]:
                 yield Finding("source.content-mismatch", c.path + ("content",),
                               f"differs from {path} lines {c.start_line}–{c.end_line}, first at line {c.start_line + first}",
                               expected=_line(want, first), actual=_line(got, first))
+
 
 
 def _line(lines: list[bytes], index: int) -> str | None:

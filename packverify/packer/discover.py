@@ -9,8 +9,10 @@
 
 Files are then sorted out: binary (a NUL byte or not UTF-8), oversized, vendored or
 generated (``node_modules/``, ``vendor/``, lock files, minified assets …), secret
-files and files holding credentials (the ``security`` oracle's own rules), and
-paths no pack may carry (control characters, backslashes). Every skip is counted
+files and files holding credentials (:mod:`packverify.secrets`, the rules the
+``security`` oracle judges by), and paths no pack may carry (:mod:`packverify.paths`:
+control characters, backslashes, bidi controls …; advisory problems such as an NFD
+name do not exclude a file). Every skip is counted
 with its reason. Order never depends on the file system, the locale or hashing.
 """
 
@@ -24,7 +26,8 @@ from pathlib import Path
 import pathspec
 
 from packverify.format import VENDORED_DIRS, ZERO_COMMIT
-from packverify.oracles.security import find_secrets, path_problems, secret_file_reason
+from packverify.paths import ADVISORY, path_problems
+from packverify.secrets import find_secrets, secret_file_reason
 
 DEFAULT_MAX_FILE_BYTES = 1 << 20
 GENERATED_NAMES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock", "Cargo.lock",
@@ -230,8 +233,9 @@ def _path_reason(path: str) -> str | None:
     name = parts[-1]
     if name in GENERATED_NAMES or name.endswith(GENERATED_SUFFIXES):
         return "generated file"
-    if path_problems(path):
-        return "path a pack may not carry (" + path_problems(path)[0][1] + ")"
+    blocking = [message for code, message in path_problems(path) if code not in ADVISORY]
+    if blocking:
+        return "path a pack may not carry (" + blocking[0] + ")"
     reason = secret_file_reason(path)
     if reason is not None:
         return f"secret file: {reason}"
@@ -255,7 +259,6 @@ def _admit(discovery: Discovery, path: str, data: bytes | int, max_file_bytes: i
         return
     secrets = find_secrets(text)
     if secrets:
-        line, kind = secrets[0]
-        discovery.skipped[path] = f"holds a credential ({kind} at line {line})"
+        discovery.skipped[path] = f"holds a credential ({secrets[0].kind} at line {secrets[0].line})"
         return
     discovery.files.append(SourceFile(path, text))

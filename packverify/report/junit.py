@@ -16,7 +16,10 @@ that ran on it:
 root; an oracle that crashed (``<oracle>.internal-error``, a packverify bug) is an
 ``<error>``, not a ``<failure>``.
 The XML is built with ``xml.etree.ElementTree`` (escaping is its job) and declared
-UTF-8; characters XML 1.0 forbids (control characters other than tab, newline and
+UTF-8. Pack-controlled text (paths, messages, values) passes
+:func:`packverify.printable.printable` first: C0 and C1 controls, line separators and
+bidi controls become visible escapes, so one finding is one line of a CI log and an
+ESC in a path never reaches a terminal. Characters XML 1.0 forbids (control characters other than tab, newline and
 carriage return, lone surrogates, U+FFFE/U+FFFF) are written as visible ``\\x1b`` /
 ``\\udcff`` escapes so the document always parses.
 
@@ -34,6 +37,7 @@ import xml.etree.ElementTree as ET
 from typing import IO
 
 from packverify.model import UNSET, Finding, OracleResult, Report, Status
+from packverify.printable import printable
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -86,7 +90,7 @@ def _escape_char(match: re.Match) -> str:
 
 
 def _attrs(**values: str) -> dict[str, str]:
-    return {key: xml_safe(value) for key, value in values.items()}
+    return {key: xml_safe(printable(value)) for key, value in values.items()}
 
 
 def _testcase(suite: ET.Element, name: str, result: OracleResult, path: str, strict: bool) -> None:
@@ -122,12 +126,12 @@ def _where(finding: Finding) -> str:
 
 def _line(finding: Finding) -> str:
     severity = finding.severity.value if finding.severity else "error"
-    line = f"{severity} {finding.code} {_where(finding)} {finding.message}"
+    line = f"{severity} {finding.code} {_where(finding)} {printable(finding.message)}"
     extra = []
     if finding.expected is not UNSET and finding.expected is not None:
         extra.append(f"expected {finding.expected!r}")
     if finding.actual is not UNSET and finding.actual is not None:
         extra.append(f"actual {finding.actual!r}")
     if extra:
-        line += f" ({'; '.join(extra)})"
+        line += f" ({printable('; '.join(extra))})"
     return line

@@ -17,7 +17,8 @@ invocation, with their reason.
 Deliberately left out: timestamps, uuids/guids, absolute paths, the command line,
 the working directory, the report's ``environment`` section and any
 ``originalUriBaseIds`` — the output is a function of the packs' results, byte for
-byte. No columns, byte offsets or snippets (a pointer is the location). ``level``
+byte. No columns, byte offsets or snippets (a pointer is the location). Message
+texts pass :func:`packverify.printable.printable` (viewers render them). ``level``
 is the finding's own severity even under ``--strict`` (which changes the verdict,
 recorded in ``run.properties``, not the severity). Expected/actual values in
 messages are cut to ``VALUE_LIMIT`` characters; the JSON
@@ -37,6 +38,7 @@ from urllib.parse import quote
 from packverify._version import __version__
 from packverify.model import UNSET, Finding, Report, Severity, Status
 from packverify.oracles import INTERNAL_ERROR, NAMES, all_codes
+from packverify.printable import printable
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/packverify/packverify"
@@ -70,7 +72,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
             if result.status is Status.SKIPPED:
                 notifications.append({
                     "level": "note",
-                    "message": {"text": f"{name} skipped for {pack.path}: {result.reason or 'no reason given'}"},
+                    "message": {"text": printable(f"{name} skipped for {pack.path}: {result.reason or 'no reason given'}")},
                     "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
                     "properties": {"oracle": name},
                 })
@@ -153,7 +155,7 @@ def _result(finding: Finding, rule_index: int, rules: list[dict[str, Any]], uri:
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": level,
-        "message": {"text": _message(finding, pointer)},
+        "message": {"text": printable(_message(finding, pointer))},
         "locations": [{
             "physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(finding)},
             "logicalLocations": [{"fullyQualifiedName": pointer}],

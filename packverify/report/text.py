@@ -1,6 +1,8 @@
 """``--format text``: for people. Per pack, a table of oracle statuses, then the
 findings grouped by oracle (at most ``PER_CODE`` shown per code; the JSON report
-has them all). Colour only on a terminal, and never with ``NO_COLOR``."""
+has them all). Colour only on a terminal, and never with ``NO_COLOR``. Every
+pack-controlled string passes :func:`packverify.printable.printable` (an ESC in a
+file path must not reach the terminal)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from packverify.model import UNSET, Report, Severity, Status
+from packverify.printable import printable
 
 PER_CODE = 20
 _STATUS_STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.SKIPPED: "yellow"}
@@ -22,7 +25,7 @@ def render(report: Report, stream: IO[str], *, color: bool | None = None) -> Non
                       highlight=False, soft_wrap=True)
     for pack in report.packs:
         verdict_style = "bold green" if pack.verdict.value == "pass" else "bold red"
-        console.print(f"[bold]{escape(pack.path)}[/]  [{verdict_style}]{pack.verdict.value.upper()}[/]"
+        console.print(f"[bold]{_safe(pack.path)}[/]  [{verdict_style}]{pack.verdict.value.upper()}[/]"
                       f"  [dim]sha256 {pack.sha256}[/]")
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("oracle")
@@ -34,7 +37,7 @@ def render(report: Report, stream: IO[str], *, color: bool | None = None) -> Non
             warnings = len(result.findings) - errors
             count = f"{errors}" + (f" (+{warnings} warn)" if warnings else "")
             table.add_row(name, f"[{_STATUS_STYLE[result.status]}]{result.status.value}[/]", count,
-                          escape(result.reason or ""))
+                          _safe(result.reason or ""))
         console.print(table)
         shown: Counter = Counter()
         hidden: Counter = Counter()
@@ -45,14 +48,14 @@ def render(report: Report, stream: IO[str], *, color: bool | None = None) -> Non
             shown[finding.code] += 1
             style = "red" if finding.severity is Severity.ERROR else "yellow"
             line = (f"  [{style}]{finding.severity.value}[/] [bold]{finding.code}[/] "
-                    f"[cyan]{escape(_where(finding))}[/]  {escape(finding.message)}")
+                    f"[cyan]{_safe(_where(finding))}[/]  {_safe(finding.message)}")
             extra = []
             if finding.expected is not UNSET and finding.expected is not None:
                 extra.append(f"expected {finding.expected!r}")
             if finding.actual is not UNSET and finding.actual is not None:
                 extra.append(f"actual {finding.actual!r}")
             if extra:
-                line += f" [dim]({escape('; '.join(extra))})[/]"
+                line += f" [dim]({_safe('; '.join(extra))})[/]"
             console.print(line)
         for code, count in sorted(hidden.items()):
             console.print(f"  [dim]… and {count} more {code} (all of them in --format json)[/]")
@@ -61,6 +64,10 @@ def render(report: Report, stream: IO[str], *, color: bool | None = None) -> Non
     verdict_style = "bold green" if report.verdict.value == "pass" else "bold red"
     console.print(f"[{verdict_style}]{report.verdict.value.upper()}[/]: {len(report.packs)} pack(s), {total} finding(s)"
                   + (" (strict: warnings fail)" if report.strict else ""))
+
+
+def _safe(text: str) -> str:
+    return escape(printable(text))
 
 
 def _where(finding) -> str:

@@ -17,8 +17,10 @@ from packverify.engine import check_loaded
 from packverify.load import parse_bytes
 from packverify.oracles import _build, budget, stats
 from packverify.oracles._base import short
-from packverify.oracles.security import _redact, find_secrets, path_problems, secret_file_reason
 from packverify.packer.assemble import Selection, assemble
+from packverify.paths import path_problems
+from packverify.secrets import find_secrets, secret_file_reason
+from packverify.secrets import redact as _redact
 
 
 def _module(name, codes):
@@ -87,10 +89,13 @@ def test_secret_file_names(path, reason):
 
 
 def test_find_secrets_numbers_lines_from_one_wherever_the_secret_is():
-    assert find_secrets(f"{AWS}\n") == [(1, "AWS Access Key")]
-    assert find_secrets(f"\n\nx = '{AWS}'") == [(3, "AWS Access Key")]
-    assert find_secrets(f"a\nb = '{AWS}'\nc\nd = '{AWS}'\n") == [(2, "AWS Access Key"), (4, "AWS Access Key")]
-    assert find_secrets(f"\n{AWS}") == [(2, "AWS Access Key")]
+    def lines(text):
+        return [(hit.line, hit.kind) for hit in find_secrets(text)]
+
+    assert lines(f"{AWS}\n") == [(1, "AWS access key id")]
+    assert lines(f"\n\nx = '{AWS}'") == [(3, "AWS access key id")]
+    assert lines(f"a\nb = '{AWS}'\nc\nd = '{AWS}'\n") == [(2, "AWS access key id"), (4, "AWS access key id")]
+    assert lines(f"\n{AWS}") == [(2, "AWS access key id")]
 
 
 def _git_pack(tmp_path, selections):

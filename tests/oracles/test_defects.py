@@ -142,11 +142,44 @@ DEFECTS = [
     ("security.secret-file", _chunk(0, file_path="home/.ssh/id_rsa"), "/chunks/0/file_path"),
     ("security.secret-file", _chunk(0, file_path="certs/deploy.key"), "/chunks/0/file_path"),
     ("security.secret-file", _chunk(0, file_path=".aws/credentials"), "/chunks/0/file_path"),
-    ("security.secret", _content(0, "# Demo\naws_key = 'AKIAQWERTYUIOPASDFGHJ'\nSee src/.\n"), "/chunks/0/content"),
+    ("security.secret", _content(0, "# Demo\naws_key = 'AKIAQWERTYUIOPASDFGH'\nSee src/.\n"), "/chunks/0/content"),
     ("security.secret", _content(0, "x\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"), "/chunks/0/content"),
-    ("security.secret", _content(0, "x\ntoken = 'ghp_" + "a1B2" * 9 + "'\ny\n"), "/chunks/0/content"),
+    ("security.secret", _content(0, "x\ntoken = 'ghp_Zq7T1mPx9RkW3vLs8YdN2cHb6FgJ4aQe0uKo'\ny\n"), "/chunks/0/content"),
     ("security.secret", _content(0, "x\nSLACK=xoxb-1234567890-abcdefghij\ny\n"), "/chunks/0/content"),
-    ("security.secret", _content(0, "x\nstripe = 'sk_live_" + "a" * 24 + "'\ny\n"), "/chunks/0/content"),
+    ("security.secret", _content(0, "x\nstripe = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'\ny\n"), "/chunks/0/content"),
+    # issue 12: secrets outside chunk content, in summaries, and after a key's BEGIN line
+    ("security.secret", _set("metadata", "repo_info", "remote",
+                             "https://x-access-token:ghs_Zq7T1mPx9RkW3vLs8YdN2cHb6FgJ4aQe0uKo@github.com/acme/app.git"),
+     "/metadata/repo_info/remote"),
+    ("security.secret", _set("metadata", "repo_info", "remote", "https://deploy:Tr0ub4dor3xK@git.example.com/app.git"),
+     "/metadata/repo_info/remote"),
+    ("security.secret", _set("metadata", "repo_info", "branch", "hotfix/npm_Zq7T1mPx9RkW3vLs8YdN2cHb6FgJ4aQe0uKo"),
+     "/metadata/repo_info/branch"),
+    ("security.secret", _set("metadata", "x-ci", {"token": "glpat-Zq7T1mPx9RkW3vLs8YdN"}), "/metadata/x-ci/token"),
+    ("security.secret", _set("metadata", "generator", {"name": "p", "version": "1",
+                                                       "x-key": "AKIAQWERTYUIOPASDFGH"}), "/metadata/generator/x-key"),
+    ("security.secret", _chunk(0, file_path="tokens/ghp_Zq7T1mPx9RkW3vLs8YdN2cHb6FgJ4aQe0uKo.txt"), "/chunks/0/file_path"),
+    ("security.secret", _both(_chunk(0, selected_mode="summary"), _content(0, "uses key AKIAQWERTYUIOPASDFGH …\n")),
+     "/chunks/0/content"),
+    ("security.secret", _content(0, "MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n"
+                                    "KUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQJAIJLixBy2qpFoS4DSmoEm\n"
+                                    "-----END RSA PRIVATE KEY-----\n"), "/chunks/0/content"),
+    # issue 12: paths
+    ("security.bidi-control", _chunk(0, file_path="src/admin\u202egnp.py"), "/chunks/0/file_path"),
+    ("security.bidi-control", _chunk(0, file_path="src/\u2066a.py"), "/chunks/0/file_path"),
+    ("security.invisible-character", _chunk(0, file_path="src/con\u200bfig.py"), "/chunks/0/file_path"),
+    ("security.invisible-character", _chunk(0, file_path="\ufeffREADME.md"), "/chunks/0/file_path"),
+    ("security.control-character", _chunk(0, file_path="a\u2028b.md"), "/chunks/0/file_path"),
+    ("security.git-internal-path", _chunk(0, file_path=".git/config"), "/chunks/0/file_path"),
+    ("security.git-internal-path", _chunk(0, file_path="vendor/lib/.GIT/hooks/pre-commit"), "/chunks/0/file_path"),
+    ("security.non-nfc-path", _chunk(0, file_path="cafe\u0301.md"), "/chunks/0/file_path"),
+    ("security.normalization-collision", _both(_chunk(0, file_path="caf\u00e9.md"), _chunk(3, file_path="cafe\u0301.md")),
+     "/chunks/3/file_path"),
+    ("security.case-collision", _chunk(3, file_path="readme.md"), "/chunks/3/file_path"),
+    ("security.case-collision", _chunk(3, file_path="SRC/A.py"), "/chunks/3/file_path"),
+    ("security.machine-path", _set("metadata", "repo_info", "path", "/home/alice/src/app"), "/metadata/repo_info/path"),
+    ("security.machine-path", _set("metadata", "repo_info", "path", "~/src/app"), "/metadata/repo_info/path"),
+    ("security.machine-path", _set("metadata", "repo_info", "path", "C:\\Users\\alice\\app"), "/metadata/repo_info/path"),
 ]
 
 
@@ -233,6 +266,15 @@ VALID = {
     "unicode-paths": {"selections": [Selection("dokümente/naïve 文件.md", 1, 2, "ä\nß"),
                                      Selection("zz/😀.txt", 1, 1, "<|endoftext|>")]},
     "summary-mode": {"selections": [Selection("a.py", 1, 300, "def a(): ...\n", mode="signature")]},
+    # issue 12: what the new path and secret rules must leave alone
+    "emoji-zwj-and-nfc-paths": {"selections": [Selection("docs/\U0001f468\u200d\U0001f469\u200d\U0001f467.md", 1, 1, "x\n"),
+                                               Selection("docs/caf\u00e9/r\u00e9sum\u00e9.md", 1, 1, "y\n"),
+                                               Selection(".github/.gitkeep", 1, 1, "z\n"),
+                                               Selection("src/.gitignore", 1, 1, "*.pyc\n")]},
+    "look-alikes": {"selections": [Selection("docs/aws.md", 1, 2, "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n"
+                                             "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"),
+                                   Selection("src/pem.py", 1, 1, 'HEADER = "-----BEGIN RSA PRIVATE KEY-----"\n'),
+                                   Selection("src/db.py", 1, 1, "url = 'postgres://app:${DB_PASSWORD}@db/app'\n", mode="summary")]},
 }
 
 
@@ -245,6 +287,9 @@ def test_valid_packs_are_quiet_even_strict(name):
         doc = assemble([], target_budget=1000, total_tokens=0, total_files=0, total_chunks=0)
     else:
         doc = valid_doc(**kwargs)
+    if name == "look-alikes":  # metadata a CI checkout writes, without credentials
+        doc["metadata"]["repo_info"].update(remote="https://github.com/acme/app.git", branch="main", path="../app")
+        doc["metadata"]["x-ci"] = {"token_var": "${GITHUB_TOKEN}", "url": "git@github.com:acme/app.git"}
     report = check_doc(doc, strict=True)
     assert report.findings == (), [f.to_dict() for f in report.findings]
     assert report.verdict.value == "pass"

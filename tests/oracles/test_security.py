@@ -8,9 +8,10 @@ import pytest
 from helpers import check_doc, codes, mutated
 
 from packverify.model import Report, Verdict
-from packverify.oracles.security import path_problems, secret_file_reason
 from packverify.packer.assemble import Selection
+from packverify.paths import path_problems
 from packverify.report.json_report import dumps
+from packverify.secrets import secret_file_reason
 
 NOT_SECRET_FILES = ["monkey_patch.py", "src/keys.py", "keyboard.c", "secret_santa.md", ".env.example",
                     ".env.sample", "config/.env.template", "home/.ssh/id_rsa.pub", "docs/api-key-rotation.md",
@@ -66,10 +67,10 @@ def test_secret_line_numbers_point_into_the_file():
 
 
 def test_secrets_in_many_chunks_and_batches_are_all_found(monkeypatch):
-    from packverify.oracles import security
+    from packverify.secrets import scan
 
-    monkeypatch.setattr(security, "_BATCH_CHARS", 64)  # force many batches
-    selections = [Selection(f"f{i:02}.txt", 1, 2, f"x{i}\nghp_{'Ab1' * 12}\n") for i in range(30)]
+    monkeypatch.setattr(scan, "BATCH_CHARS", 64)  # force many batches
+    selections = [Selection(f"f{i:02}.txt", 1, 2, f"x{i}\nghp_Zq7T1mPx9RkW3vLs8YdN2cHb6FgJ4aQe0uKo\n") for i in range(30)]
     doc = mutated(lambda d: None, selections=selections)
     found = [f for f in check_doc(doc).findings if f.code == "security.secret"]
     assert sorted(f.pointer for f in found) == sorted(f"/chunks/{i}/content" for i in range(30))
@@ -87,3 +88,57 @@ def test_offsets_survive_text_whose_lowercase_changes_length():
     doc = mutated(lambda d: None, selections=[Selection("t.txt", 1, 51, text)])
     [finding] = [f for f in check_doc(doc).findings if f.code == "security.secret"]
     assert "t.txt:51" in finding.message and "Slack" in finding.message
+
+
+def test_many_secrets_in_one_chunk_each_on_its_own_line():
+    # key i sits on line 3*i + 3 of the chunk (two filler lines before each): counted by hand
+    keys = [f"AKIA{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}QWERTYUIOPASDF" for i in range(600)]
+    text = "".join(f"a = 1\nb = 2\nk{i} = '{key}'\n" for i, key in enumerate(keys))
+    doc = mutated(lambda d: None, selections=[Selection("big.py", 101, 100 + 3 * len(keys), text)])
+    found = [f for f in check_doc(doc).findings if f.code == "security.secret"]
+    assert sorted(int(f.message.rsplit(":", 1)[1]) for f in found) == [100 + 3 * i + 3 for i in range(len(keys))]
+
+
+def test_scan_many_numbers_lines_within_each_text():
+    from packverify.secrets import scan_many
+
+    key = "AKIAQWERTYUIOPASDFGH"
+    texts = [("a", f"{key}\n"), ("b", "x\n\n"), ("c", f"1\n2\n3\n{key}"), ("d", ""), ("e", f"z\n{key}\n")]
+    for batch in (None, 8):  # one batch, and one batch per text
+        assert [(k, h.line, h.start) for k, h in scan_many(texts, batch)] == [("a", 1, 0), ("c", 4, 6), ("e", 2, 2)]
+
+
+def test_a_begin_line_split_across_chunks_and_the_next_chunk():
+    head = "# deploy key\n-----BEGIN OPENSSH PRIVATE KEY-----\n"
+    body = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n" \
+           "QyNTUxOQAAACD1Lg/uoW5/hrprNE/3sFd0omqIiiOoGFGKAd5dBefQxgAAAJgiTLv9Iky7\n"
+    doc = mutated(lambda d: None, selections=[Selection("k.txt", 1, 2, head), Selection("k.txt", 3, 4, body)])
+    assert {f.pointer for f in check_doc(doc).findings if f.code == "security.secret"} == {"/chunks/0/content",
+                                                                                            "/chunks/1/content"}
+
+
+@pytest.mark.parametrize(("paths", "expected"), [
+    (["a.md", "b.md"], []),
+    (["README.md", "readme.md"], [("security.case-collision", "readme.md", "README.md")]),
+    (["caf\u00e9.md", "cafe\u0301.md"], [("security.normalization-collision", "cafe\u0301.md", "caf\u00e9.md")]),
+    (["Caf\u00e9.md", "cafe\u0301.md"], [("security.case-collision", "cafe\u0301.md", "Caf\u00e9.md")]),
+    (["a/B.md", "a/b.md", "A/b.md"], [("security.case-collision", "a/b.md", "a/B.md"),
+                                      ("security.case-collision", "A/b.md", "a/B.md")]),
+    (["straße.md", "STRASSE.md"], [("security.case-collision", "STRASSE.md", "straße.md")]),
+    (["x.md", "x.md"], []),
+])
+def test_path_collisions_by_hand(paths, expected):
+    from packverify.paths import path_collisions
+
+    assert path_collisions(paths) == expected
+
+
+@pytest.mark.parametrize(("path", "leaks"), [
+    ("app", False), ("../app", False), ("src/app", False), ("app~", False), (".", False), ("~app", True),  # ~user
+    ("/home/alice/app", True), ("~/src/app", True), ("~", True), ("~alice/app", True), ("C:\\Users\\a\\app", True),
+    ("c:/work/app", True), ("\\\\server\\share\\app", True), ("$HOME/app", True), ("%USERPROFILE%\\app", True),
+])
+def test_machine_paths_by_hand(path, leaks):
+    from packverify.paths import machine_path_reason
+
+    assert (machine_path_reason(path) is not None) is leaks

@@ -97,3 +97,50 @@ def test_skipped_without_repo():
     report = check_doc(_pack(ZERO_COMMIT))
     assert report.oracles["source"].status.value == "skipped"
     assert report.oracles["source"].reason == "no --repo given"
+
+
+def test_a_bare_repository_holding_the_commit_is_read(repo, tmp_path):
+    bare = tmp_path / "bare.git"
+    _git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    commit = _git(repo, "rev-parse", "HEAD")
+    report = check_doc(_pack(commit), repo=bare, strict=True)
+    assert report.oracles["source"].status.value == "pass", [f.to_dict() for f in report.findings]
+    doc = _pack(commit)
+    doc["chunks"][2]["content"] = "def b():\n    return 3\n"
+    assert ("source.content-mismatch", "/chunks/2/content") in pairs(check_doc(doc, repo=bare))
+    # all zeros asks for a working tree, which a bare repository does not have
+    skipped = check_doc(_pack(ZERO_COMMIT), repo=bare).oracles["source"]
+    assert skipped.status.value == "skipped" and "bare repository" in skipped.reason
+
+
+def test_a_sha256_repository_and_its_64_hex_commit(tmp_path):
+    root = tmp_path / "sha256"
+    _git(tmp_path, "init", "-q", "--object-format=sha256", str(root))
+    for path, text in FILES.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    _git(root, "add", "-A")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init")
+    commit = _git(root, "rev-parse", "HEAD")
+    assert len(commit) == 64
+    report = check_doc(_pack(commit), repo=root, strict=True)
+    assert report.findings == (), [f.to_dict() for f in report.findings]  # the schema accepts it too
+    assert report.oracles["source"].status.value == "pass"
+    assert ("source.commit-not-found", "/metadata/repo_info/commit") in pairs(check_doc(_pack("1" * 64), repo=root))
+
+
+@pytest.mark.parametrize("mode", ["summary", "signature"])
+def test_summary_chunks_must_name_existing_files_and_lines(repo, mode):
+    commit = _git(repo, "rev-parse", "HEAD")
+    doc = _pack(commit)
+    doc["chunks"][1].update(selected_mode=mode, file_path="src/gone.py")
+    assert ("source.file-missing", "/chunks/1/file_path") in pairs(check_doc(doc, repo=repo))
+    doc = _pack(commit)
+    doc["chunks"][2].update(selected_mode=mode, end_line=60)  # src/a.py has 6 lines
+    report = check_doc(doc, repo=repo)
+    [finding] = [f for f in report.findings if f.code == "source.line-range"]
+    assert finding.pointer == "/chunks/2/end_line" and finding.expected == "<= 6" and finding.actual == 60
+    # within the file, a summary is not compared line for line
+    doc = _pack(commit)
+    doc["chunks"][2].update(selected_mode=mode, content="def b(): ...\n")
+    assert not [f for f in check_doc(doc, repo=repo).findings if f.oracle == "source"]

@@ -31,7 +31,7 @@ def make_repo(root, *, git: bool, extra: dict[str, str | bytes] | None = None):
         "image.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00",
         "latin1.txt": "caf\xe9\n".encode("latin-1"),
         ".env": "SECRET=1\n",
-        "config/keys.py": "AWS_KEY = 'AKIAQWERTYUIOPASDFGHJ'\n",
+        "config/keys.py": "AWS_KEY = 'AKIAQWERTYUIOPASDFGH'\n",
         "package-lock.json": "{}\n",
     }
     files.update(extra or {})

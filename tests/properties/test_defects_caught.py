@@ -18,7 +18,7 @@ from helpers import check_doc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from packverify.format import ZERO_COMMIT
+from packverify.format import ZERO_COMMIT, count_lines
 from packverify.load import parse_bytes
 from packverify.oracles import all_codes
 from packverify.strategies import (
@@ -68,7 +68,10 @@ def test_each_source_defect_is_caught_against_its_repository(code, data):
     doc = data.draw(packs(tokenizer=None, max_files=3, allow_empty=False), label="valid pack")
     has_full = any(c.get("selected_mode", "full") == "full" for c in doc["chunks"])
     if not has_full:
-        doc["chunks"][0]["selected_mode"] = "full"  # pack_repo then carries its (valid) lines
+        first = doc["chunks"][0]
+        first["selected_mode"] = "full"  # pack_repo then carries its (valid) lines
+        # a summary's text is shorter than its range: as a full chunk it covers only its own lines
+        first["end_line"] = first["start_line"] + max(1, count_lines(first["content"])) - 1
         doc = _reassemble(doc)
     git = injector.needs == "git" or (injector.needs == "repo" and data.draw(st.booleans(), label="git"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,7 +102,12 @@ def _reassemble(doc: dict) -> dict:
 def test_injectors_and_exclusions_cover_every_code():
     codes = set(all_codes())
     planted = set(INJECTORS) | set(SOURCE_INJECTORS)
-    assert planted | set(EXCLUDED) == codes
+    # Codes added by issue 12 are planted by hand in tests/oracles/test_defects.py; the
+    # strategies (being split into a package at the time) have no injectors for them yet.
+    by_hand = {"security.bidi-control", "security.invisible-character", "security.git-internal-path",
+               "security.non-nfc-path", "security.normalization-collision", "security.case-collision",
+               "security.machine-path"}
+    assert planted | set(EXCLUDED) | by_hand == codes
     assert set(INJECTORS).isdisjoint(EXCLUDED)
     assert set(EXCLUDED) - set(SOURCE_INJECTORS) == {"parse.too-large", "schema.violation"}
 
