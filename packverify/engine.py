@@ -150,6 +150,8 @@ def check(
     context: Context | None = None,
     debug: bool = False,
     exclude: Iterable[str] = (),
+    engine: str | None = None,
+    cache: str | os.PathLike | None = None,
 ) -> Report:
     """Verify pack files; the library entry point behind ``packverify check``.
 
@@ -165,6 +167,10 @@ def check(
     ctx.jobs = max(1, jobs)
     if max_findings is not None:
         ctx.max_findings = max_findings
+    if engine is not None:
+        ctx.engine = engine
+    if cache is not None:
+        ctx.cache = Path(cache)
     reports = []
     for path in expand_paths(list(paths), exclude=exclude):
         try:
@@ -175,4 +181,6 @@ def check(
         reports.append(check_loaded(loaded, ctx, oracles, debug=debug))
         del loaded
     verdict = Verdict.FAIL if any(r.verdict is Verdict.FAIL for r in reports) else Verdict.PASS
+    if environment is not None:
+        environment = {**environment, "counting": ctx.counting()}  # which engine counted (issue 13)
     return Report(tuple(reports), verdict, strict, environment or {})

@@ -14,6 +14,7 @@ from typing import IO
 import click
 
 from packverify import __version__
+from packverify.counting import DEFAULT_ENGINE, ENGINES
 
 FORMATS = ("text", "json", "sarif", "junit")
 
@@ -53,6 +54,11 @@ def cli() -> None:
 @click.option("--skip", multiple=True, metavar="ORACLES", help="Do not run these oracles (comma-separated).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Threads for token recounting; 0 = one per CPU.  [default: 0]")
+@click.option("--tokenizer-engine", "engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
+              help="Who recounts tokens: auto = the fast engine if it passes its self-check against tiktoken, "
+                   "else tiktoken; fast = the fast engine or skip the tokens oracle; tiktoken = the reference.")
+@click.option("--cache", "cache", type=click.Path(file_okay=False), default=None,
+              help="Remember token counts in DIR between runs (keyed by version, engine, vocabulary and content).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=512 * 1024 * 1024, show_default=True,
               help="Refuse pack files larger than this.")
 @click.option("--max-findings", type=click.IntRange(min=0), default=10_000, show_default=True,
@@ -63,8 +69,8 @@ def cli() -> None:
 @click.option("--color/--no-color", default=None, help="Colour in text output (default: only on a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
 @click.pass_context
-def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, max_findings, run_log,
-                  no_run_log, color, debug) -> int:
+def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, engine, cache, max_bytes, max_findings,
+                  run_log, no_run_log, color, debug) -> int:
     """Verify PACK files (or every *.json under a directory) against the schema and all oracles.
 
     Oracles: parse, schema, budget, tokens, integrity, overlap, determinism, stats,
@@ -81,7 +87,7 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
     try:
         report = check(list(packs), repo=repo, only=split_list(only) or None, skip=split_list(skip), strict=strict,
                        jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
-                       exclude=[] if no_run_log else [run_log])
+                       exclude=[] if no_run_log else [run_log], engine=engine, cache=cache)
     except UsageError as exc:
         err.write(f"packverify check: error: {exc}\n")
         finish_run_log(log, ExitCode.ERROR, err, error=str(exc))
@@ -103,7 +109,7 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_b
         code = ExitCode.ERROR
     else:
         code = ExitCode.OK if report.verdict.value == "pass" else ExitCode.FINDINGS
-    finish_run_log(log, code, err, verdict=report.verdict.value,
+    finish_run_log(log, code, err, verdict=report.verdict.value, counting=report.environment.get("counting", {}),
             packs=[{"path": p.path, "sha256": p.sha256, "verdict": p.verdict.value, "findings": len(p.findings)}
                    for p in report.packs])
     return code
