@@ -35,6 +35,9 @@ class _Unset:
     def __repr__(self) -> str:
         return "UNSET"
 
+    def __reduce__(self) -> str:
+        return "UNSET"  # one sentinel across processes (packverify.parallel pickles findings)
+
 
 UNSET: Any = _Unset()
 
@@ -138,6 +141,7 @@ class Report:
     verdict: Verdict
     strict: bool = False
     environment: dict[str, Any] = field(default_factory=dict)
+    shard: dict[str, Any] | None = None  # check --shard K/N: which part of the input (packverify.sharding)
 
     @property
     def internal_errors(self) -> int:
@@ -146,12 +150,15 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         from packverify import __version__
 
-        return {
+        out = {
             "tool": {"name": "packverify", "version": __version__},
             "verdict": self.verdict.value,
             "packs": [p.to_json() for p in self.packs],
             "environment": self.environment,
         }
+        if self.shard is not None:
+            out["shard"] = self.shard
+        return out
 
 
 def json_type(value: Any) -> str:

@@ -53,7 +53,11 @@ def cli() -> None:
 @click.option("--only", multiple=True, metavar="ORACLES", help="Run only these oracles (comma-separated).")
 @click.option("--skip", multiple=True, metavar="ORACLES", help="Do not run these oracles (comma-separated).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="Threads for token recounting; 0 = one per CPU.  [default: 0]")
+              help="CPUs to use: threads for token recounting of one pack, processes for many packs; "
+                   "0 = every CPU.  [default: 0]")
+@click.option("--shard", metavar="K/N", default=None,
+              help="Check only part K of N of the packs (pack i goes to part i mod N + 1, in reading order); "
+                   "the report records the part, and `packverify merge` joins the N reports.")
 @click.option("--tokenizer-engine", "engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
               help="Who recounts tokens: auto = the fast engine if it passes its self-check against tiktoken, "
                    "else tiktoken; fast = the fast engine or skip the tokens oracle; tiktoken = the reference.")
@@ -69,13 +73,14 @@ def cli() -> None:
 @click.option("--color/--no-color", default=None, help="Colour in text output (default: only on a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
 @click.pass_context
-def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, engine, cache, max_bytes, max_findings,
-                  run_log, no_run_log, color, debug) -> int:
+def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, shard, engine, cache, max_bytes,
+                  max_findings, run_log, no_run_log, color, debug) -> int:
     """Verify PACK files (or every *.json under a directory) against the schema and all oracles.
 
     Oracles: parse, schema, budget, tokens, integrity, overlap, determinism, stats,
     security, source (needs --repo).
     """
+    from packverify import sharding
     from packverify.engine import UsageError, check
     from packverify.environment import section
     from packverify.report import REPORTERS
@@ -85,9 +90,15 @@ def check_command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, engin
     log = open_run_log(None if no_run_log else run_log, "check", ctx.obj["argv"], err)
     jobs = jobs or (os.cpu_count() or 1)
     try:
+        part = sharding.parse(shard) if shard is not None else None
+    except sharding.ShardError as exc:
+        err.write(f"packverify check: error: {exc}\n")
+        finish_run_log(log, ExitCode.ERROR, err, error=str(exc))
+        return ExitCode.ERROR
+    try:
         report = check(list(packs), repo=repo, only=split_list(only) or None, skip=split_list(skip), strict=strict,
                        jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
-                       exclude=[] if no_run_log else [run_log], engine=engine, cache=cache)
+                       exclude=[] if no_run_log else [run_log], engine=engine, cache=cache, shard=part)
     except UsageError as exc:
         err.write(f"packverify check: error: {exc}\n")
         finish_run_log(log, ExitCode.ERROR, err, error=str(exc))
@@ -147,9 +158,9 @@ def schema_command(ctx) -> int:
 
 def _register() -> None:
     # Each further command lives in its own module (packverify/cli/<name>_cmd.py).
-    from packverify.cli import doctor_cmd, fuzz_cmd, meta_cmd, pack_cmd, repro_cmd
+    from packverify.cli import doctor_cmd, fuzz_cmd, merge_cmd, meta_cmd, pack_cmd, repro_cmd
 
-    for module in (pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd):
+    for module in (pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd, merge_cmd):
         cli.add_command(module.command)
 
 
