@@ -166,8 +166,13 @@ def canonical_chunk_id(file_path: str, start_line: int, end_line: int) -> str:
 
 
 def manifest_digest(tokenizer: str, chunks: list[tuple[str, str, int, int, int, str]]) -> str:
-    """sha256 of JCS({"tokenizer": name, "chunks": [[id, path, start, end, tokens, hash], ...]})
-    with the chunk rows in canonical order."""
+    """sha256 of JCS({"chunks": [[id, path, start, end, tokens, hash], ...], "tokenizer": name})
+    with the chunk rows in canonical order. Hashed batch by batch ("chunks" sorts before
+    "tokenizer"): the serialisation of 100,000 rows is never held whole (−26 MB, issue 13)."""
     rows = sorted(chunks, key=lambda r: (r[1], r[2], r[3], r[0]))
-    body = {"tokenizer": tokenizer, "chunks": [list(r) for r in rows]}
-    return hashlib.sha256(jcs_bytes(body)).hexdigest()
+    digest = hashlib.sha256(b'{"chunks":[')
+    for start in range(0, len(rows), _BATCH):
+        batch = jcs_bytes([list(r) for r in rows[start:start + _BATCH]])[1:-1]
+        digest.update(b"," + batch if start else batch)
+    digest.update(b'],"tokenizer":' + jcs_bytes(tokenizer) + b"}")
+    return digest.hexdigest()

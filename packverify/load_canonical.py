@@ -225,15 +225,31 @@ def _document(reader: _Reader) -> tuple[dict, bool]:
     return document, special
 
 
+# Chunk fields whose values repeat from chunk to chunk: one str object per distinct
+# value instead of one per chunk (16 MB less for the bench's 100,000 chunks).
+_SHARED = ("file_path", "language", "selected_mode")
+
+
+def _share(items: list, memo: dict) -> None:
+    for item in items:
+        if type(item) is dict:
+            for key in _SHARED:
+                value = item.get(key)
+                if type(value) is str:
+                    item[key] = memo.setdefault(value, value)
+
+
 def _array(reader: _Reader) -> tuple[list, bool]:
     reader.expect(b"[")
     items: list = []
+    memo: dict = {}
     special = False
     if reader.peek() == b"]":
         reader.expect(b"]")
         return items, False
     while True:
         batch, needed = reader.elements()
+        _share(batch, memo)
         items.extend(batch)
         special |= needed
         if reader.peek() == b"]":

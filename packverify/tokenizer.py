@@ -125,6 +125,14 @@ def get_encoding(name: str) -> tiktoken.Encoding:
         return _cache[name]
 
 
+def release(name: str) -> None:
+    """Forget the loaded vocabulary and encoding of ``name`` (memory: ≈40 MB for cl100k);
+    the next ``get_encoding`` loads them again."""
+    with _lock:
+        _specs.pop(name, None)
+        _cache.pop(name, None)
+
+
 def count(encoding: tiktoken.Encoding, text: str) -> int:
     """Tokens in ``text``, special-token text counted as ordinary text."""
     try:

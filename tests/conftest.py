@@ -47,10 +47,13 @@ def differential():
     from packverify.counting import engines
 
     original = engines.RiptokenCounter.count
+    references: dict = {}  # tiktoken itself, per tokenizer, independent of the counter under test
 
     def compared(self, text):
         got = original(self, text)
-        want = self._reference.count(text)
+        if self.tokenizer not in references:
+            references[self.tokenizer] = engines.TiktokenCounter(self.tokenizer)
+        want = references[self.tokenizer].count(text)
         DIFFERENTIAL["compared"][self.tokenizer] = DIFFERENTIAL["compared"].get(self.tokenizer, 0) + 1
         if got != want:
             DIFFERENTIAL["disagreed"].append((self.tokenizer, text, got, want))

@@ -23,7 +23,7 @@ import threading
 
 from packverify.counting.engines import Counter, RiptokenCounter, TiktokenCounter
 from packverify.counting.probes import self_check
-from packverify.tokenizer import VOCABULARIES, TokenizerUnavailable
+from packverify.tokenizer import VOCABULARIES, TokenizerUnavailable, release
 
 ENGINES = ("auto", "fast", "tiktoken")
 DEFAULT_ENGINE = "auto"
@@ -60,11 +60,12 @@ def _build(name: str, engine: str) -> Counter:
     if engine == "tiktoken":
         return reference
     try:
-        fast: Counter = RiptokenCounter(name, reference)
+        fast: Counter = RiptokenCounter(name, reference.vocabulary)
         problem = self_check(fast, reference)
     except ImportError as exc:
         problem = f"the fast engine is not installed ({exc})"
     if problem is None:
+        release(name)  # the reference has done its job; tiktoken is rebuilt if anything asks again
         return fast
     if engine == "fast":
         raise TokenizerUnavailable(f"--tokenizer-engine fast refused: {problem}")

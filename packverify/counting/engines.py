@@ -6,8 +6,9 @@ the official sha256, tiktoken's own pattern) and count text such as
 
 riptoken (PyPI, MIT) re-implements tiktoken's BPE in Rust and releases the GIL, so
 ``-j`` threads scale; measured against tiktoken in ``bench/engines_bench.py``. Text
-that tiktoken treats specially is routed to tiktoken: lone surrogates (riptoken
-cannot take them; tiktoken replaces them with U+FFFD first). Which engine may count
+that tiktoken treats specially gets tiktoken's own rule: lone surrogates are
+replaced by U+FFFD first (tiktoken's ``encode_ordinary`` fallback, copied), and
+``<|endoftext|>`` is ordinary text to both; the self-check's probes hold both. Which engine may count
 is decided by packverify.counting after a self-check against tiktoken; this module
 leaves that decision alone.
 """
@@ -66,22 +67,23 @@ class TiktokenCounter(Counter):
 
 
 class RiptokenCounter(Counter):
-    """riptoken over the verified ranks and tiktoken's pattern; special-cased text goes
-    to the reference (``reference.count``)."""
+    """riptoken over the verified ranks and tiktoken's pattern. Keeps no tiktoken
+    encoding: once the self-check has passed, the reference can be released (≈40 MB
+    for cl100k: the Python ranks and tiktoken's own tables)."""
 
-    def __init__(self, name: str, reference: TiktokenCounter) -> None:
+    def __init__(self, name: str, vocabulary: str) -> None:
         import riptoken  # imported here: a missing wheel means "not available", not a crash
 
         spec = _tokenizer.encoding_spec(name)
         # No special tokens: counting treats their text as ordinary text (encode_ordinary).
         self._encode = riptoken.CoreBPE(spec["mergeable_ranks"], {}, spec["pat_str"]).encode_ordinary
-        self._reference = reference
         self.tokenizer = name
         self.engine = f"riptoken {_version('riptoken')}"
-        self.vocabulary = reference.vocabulary
+        self.vocabulary = vocabulary
 
     def count(self, text: str) -> int:
         try:
             return len(self._encode(text))
-        except UnicodeEncodeError:  # lone surrogates: tiktoken's own replacement rule
-            return self._reference.count(text)
+        except UnicodeEncodeError:
+            # Lone surrogates: tiktoken's encode_ordinary replaces them exactly so.
+            return len(self._encode(text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")))

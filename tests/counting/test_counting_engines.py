@@ -80,9 +80,9 @@ def test_the_differential_fixture_is_in_place(differential):
 class _OffByOne(engines.Counter):
     """A fake fast engine (test double) that miscounts one probe."""
 
-    def __init__(self, name, reference):
-        self.tokenizer, self.engine, self.vocabulary = name, "off-by-one 0", reference.vocabulary
-        self.reference = reference
+    def __init__(self, name, vocabulary):
+        self.tokenizer, self.engine, self.vocabulary = name, "off-by-one 0", vocabulary
+        self.reference = engines.TiktokenCounter(name)
 
     def count(self, text):
         return self.reference.count(text) + (text == "don't I'm we're they've she'll he'd it's")
@@ -124,7 +124,7 @@ def test_a_fast_engine_that_crashes_is_refused(monkeypatch):
 
 
 def test_missing_fast_engine_falls_back(monkeypatch):
-    def missing(name, reference):
+    def missing(name, vocabulary):
         raise ImportError("No module named 'riptoken'")
 
     monkeypatch.setattr(counting, "RiptokenCounter", missing)
@@ -165,7 +165,7 @@ def test_cli_rejects_an_unknown_engine():
 
 
 def test_the_differential_fixture_catches_a_disagreement(differential):
-    fast = engines.RiptokenCounter("cl100k", engines.TiktokenCounter("cl100k"))
+    fast = engines.RiptokenCounter("cl100k", "test")
     fast._encode = lambda text: [0] * (len(text) + 1)  # a broken engine (test double)
     before = len(differential["disagreed"])
     assert fast.count("hello world") == 12
