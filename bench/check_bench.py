@@ -81,8 +81,10 @@ def build(chunks: int, out: Path, jobs: int, *, changed: bool = False, name: str
         if cursor + size > len(lines):
             cursor = 0
         content = "".join(lines[cursor:cursor + size])
-        if changed and i % CHANGED_EVERY == 0:
-            content = "#~" + content[2:] if len(content) > 2 else content + "#"
+        if changed and i % CHANGED_EVERY == 0:  # one character edited, the lines kept
+            at = next((k for k, ch in enumerate(content) if ch != "\n"), None)
+            if at is not None:
+                content = content[:at] + ("#" if content[at] != "#" else "~") + content[at + 1:]
         cursor += size
         file_index, slot = divmod(i, per_file)
         start = slot * 60 + 1
