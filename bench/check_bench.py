@@ -198,7 +198,7 @@ def cache(original: Path, changed: Path, jobs: int, reps: int, out: Path) -> dic
         directory = out / f"cache-{rep}"
         shutil.rmtree(directory, ignore_errors=True)
         check([str(original)], jobs, cache=directory)  # warm: the pack as it was
-        warm = timed(lambda: check([str(changed)], jobs, cache=directory))
+        warm = timed(lambda d=directory: check([str(changed)], jobs, cache=d))
         full = timed(lambda: check([str(changed)], jobs))
         shutil.rmtree(directory, ignore_errors=True)
         runs.append({"warm_cache": warm, "full": full})
