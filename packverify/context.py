@@ -6,9 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tiktoken
-
-from packverify import tokenizer as _tokenizer
+from packverify import counting
 from packverify.format import DEFAULT_UNDERFLOW
 
 DEFAULT_MAX_FINDINGS = 10_000
@@ -18,8 +16,9 @@ DEFAULT_MAX_FINDINGS = 10_000
 class Context:
     """Options and services for one check run.
 
-    ``encoding`` is injectable so unit tests may use a fake tokenizer *and say so*;
-    everything else gets the real one.
+    ``counter`` is injectable so unit tests may use a fake tokenizer *and say so*;
+    everything else gets the real one, chosen by ``engine`` (``--tokenizer-engine``)
+    and remembered in ``cache`` (``--cache DIR``) when given.
     """
 
     repo: Path | None = None
@@ -27,4 +26,25 @@ class Context:
     strict: bool = False
     default_underflow: float = DEFAULT_UNDERFLOW
     max_findings: int = DEFAULT_MAX_FINDINGS  # per oracle per pack; 0 = no limit
-    encoding: Callable[[str], tiktoken.Encoding] = field(default=_tokenizer.get_encoding)
+    engine: str = counting.DEFAULT_ENGINE
+    cache: Path | None = None
+    counter: Callable[[str], counting.Counter] | None = None
+    _counters: dict[str, counting.Counter] = field(default_factory=dict, repr=False)
+
+    def counter_for(self, name: str) -> counting.Counter:
+        """The counter for tokenizer ``name``; raises ``TokenizerUnavailable`` when none can count."""
+        if self.counter is not None:
+            return self.counter(name)
+        if name not in self._counters:
+            built = counting.counter(name, self.engine)
+            if self.cache is not None:
+                from packverify.counting.cache import CachedCounter
+
+                built = CachedCounter(built, self.cache)
+            self._counters[name] = built
+        return self._counters[name]
+
+    def counting(self) -> dict[str, dict]:
+        """Per tokenizer this run counted with: the engine, the vocabulary, and why
+        when it is not the engine asked for — sorted, so reports stay byte-identical."""
+        return {name: self._counters[name].describe() for name in sorted(self._counters)}

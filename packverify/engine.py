@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from packverify import sharding
 from packverify.context import Context
 from packverify.load import DEFAULT_MAX_BYTES, Loaded, LoadError, read_pack
 from packverify.model import Finding, OracleResult, PackReport, Report, Severity, Status, Verdict, finding_sort_key
@@ -146,6 +147,9 @@ def check(
     context: Context | None = None,
     debug: bool = False,
     exclude: Iterable[str] = (),
+    engine: str | None = None,
+    cache: str | os.PathLike | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> Report:
     """Verify pack files; the library entry point behind ``packverify check``.
 
@@ -161,14 +165,37 @@ def check(
     ctx.jobs = max(1, jobs)
     if max_findings is not None:
         ctx.max_findings = max_findings
-    reports = []
-    for path in expand_paths(list(paths), exclude=exclude):
-        try:
-            loaded = read_pack(path, max_bytes=max_bytes)
-        except LoadError as exc:
-            raise UsageError(str(exc)) from exc
-        loaded.release_raw()  # canonical bytes are not needed again: peak memory −1× the file
-        reports.append(check_loaded(loaded, ctx, oracles, debug=debug))
-        del loaded
+    if engine is not None:
+        ctx.engine = engine
+    if cache is not None:
+        ctx.cache = Path(cache)
+    paths = expand_paths(list(paths), exclude=exclude)
+    shard_record = None
+    if shard is not None:
+        paths, shard_record = sharding.select(paths, *shard)
+    if len(paths) > 1 and ctx.jobs > 1:  # many packs: one process per core (issue 13)
+        from packverify import parallel
+
+        results, used = parallel.check_paths(paths, ctx, oracles, processes=ctx.jobs, max_bytes=max_bytes,
+                                             debug=debug)
+        reports = []
+        for _, result in results:
+            if isinstance(result, str):
+                raise UsageError(result)
+            reports.append(result)
+    else:
+        reports = [_check_path(path, ctx, oracles, max_bytes, debug) for path in paths]
+        used = ctx.counting()
     verdict = Verdict.FAIL if any(r.verdict is Verdict.FAIL for r in reports) else Verdict.PASS
-    return Report(tuple(reports), verdict, strict, environment or {})
+    if environment is not None:
+        environment = {**environment, "counting": used}  # which engine counted (issue 13)
+    return Report(tuple(reports), verdict, strict, environment or {}, shard_record)
+
+
+def _check_path(path: str, ctx: Context, oracles: Sequence[str], max_bytes: int, debug: bool) -> PackReport:
+    try:
+        loaded = read_pack(path, max_bytes=max_bytes)
+    except LoadError as exc:
+        raise UsageError(str(exc)) from exc
+    loaded.release_raw()  # canonical bytes are not needed again: peak memory −1× the file
+    return check_loaded(loaded, ctx, oracles, debug=debug)

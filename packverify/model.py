@@ -36,6 +36,9 @@ class _Unset:
     def __repr__(self) -> str:
         return "UNSET"
 
+    def __reduce__(self) -> str:
+        return "UNSET"  # one sentinel across processes (packverify.parallel pickles findings)
+
 
 UNSET: Any = _Unset()
 
@@ -144,18 +147,22 @@ class Report:
     verdict: Verdict
     strict: bool = False
     environment: dict[str, Any] = field(default_factory=dict)
+    shard: dict[str, Any] | None = None  # check --shard K/N: which part of the input (packverify.sharding)
 
     @property
     def internal_errors(self) -> int:
         return sum(p.internal_errors for p in self.packs)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "tool": tool_info(),
             "verdict": self.verdict.value,
             "packs": [p.to_dict() for p in self.packs],
             "environment": self.environment,
         }
+        if self.shard is not None:
+            out["shard"] = self.shard
+        return out
 
 
 def json_type(value: Any) -> str:

