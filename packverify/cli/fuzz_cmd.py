@@ -2,7 +2,7 @@
 (CONTRACT.md §2–§4).
 
 Parses options, writes the run log (environment first), runs a
-:class:`packverify.fuzz.session.Session` — SIGINT/SIGTERM stop it cleanly and the
+:class:`packverify.fuzz.session.FuzzSession` — SIGINT/SIGTERM stop it cleanly and the
 summary is still written — shows its stats lines on stderr and renders the summary.
 Exit codes: 0 no new crash; 1 a new crash (not listed in ``--known``), a failed property
 included; 2 the fuzzer could not run (atheris missing, an unknown target, a bad
@@ -149,14 +149,14 @@ def command(ctx, targets, seconds, workers, shard, slice_, stats_interval, known
 
 def _run(out, err, log, chosen: list[str], fmt: str, settings: dict) -> int:
     from packverify.fuzz.process import atheris_missing
-    from packverify.fuzz.session import Options, Session
+    from packverify.fuzz.session import FuzzSession, Options
 
     missing = atheris_missing()
     if missing:
         err.write(f"packverify fuzz: error: {missing}\n")
         finish_run_log(log, ExitCode.ERROR, err, error=missing)
         return ExitCode.ERROR
-    session = Session(Options(targets=chosen, **settings), on_line=lambda line: (err.write(line + "\n"),
+    session = FuzzSession(Options(targets=chosen, **settings), on_line=lambda line: (err.write(line + "\n"),
                                                                                   err.flush()))
     err.write(f"fuzz: {len(chosen)} target(s), {session.options.workers} worker(s), {settings['seconds']} s, "
               f"slices of {session.slice:.0f} s\n")
@@ -192,7 +192,7 @@ def _render_text(out, summary: dict) -> None:
     out.write(f"verdict: {summary['verdict']}\n")
 
 
-@command.command("merge")
+@click.command("merge")
 @click.option("--target", "targets", multiple=True, metavar="NAME",
               help="Target whose corpus to merge (repeat or comma-separate); default: every target.")
 @click.option("--corpus", type=click.Path(file_okay=False), default=os.path.join("artifacts", "fuzz", "corpus"),
@@ -246,3 +246,6 @@ def merge_command(ctx, targets, corpus, into, max_files, max_bytes, max_file_byt
     out.write(json.dumps({"targets": results}, indent=2) + "\n" if fmt == "json" else
               "".join(f"{n}: +{len(r['added'])} seeds ({r['over_cap']} over the cap)\n" for n, r in results.items()))
     return code
+
+
+command.add_command(merge_command)

@@ -32,7 +32,8 @@ class Target:
     """A fuzz target: its ``TestOneInput`` and how libFuzzer should treat it."""
 
     name: str
-    entry_point: str  # "module:function"; the function takes the input bytes (after ``argument``)
+    module: str  # where the TestOneInput-style function is
+    function: str  # it takes the input bytes (after ``argument``)
     summary: str
     timeout: int  # libFuzzer -timeout: seconds one input may take before it counts as a hang
     argument: str | None = None  # passed before the bytes: the reader targets share one function
@@ -58,13 +59,12 @@ class Target:
 
     def load(self) -> Callable[[bytes], None]:
         """The ``TestOneInput`` function (imports its module)."""
-        module, _, function = self.entry_point.partition(":")
-        entry = getattr(importlib.import_module(module), function)
+        entry = getattr(importlib.import_module(self.module), self.function)
         return entry if self.argument is None else functools.partial(entry, self.argument)
 
 
 def _reader_target(fmt: str) -> Target:
-    return Target(f"read_{fmt.replace('-', '_')}", "packverify.fuzz.foreign:read_foreign",
+    return Target(f"read_{fmt.replace('-', '_')}", "packverify.fuzz.foreign", "read_foreign",
                   f"{fmt} reader: never raises, locations inside the input, deterministic, render → read round trip",
                   10, argument=fmt)
 
@@ -75,15 +75,15 @@ READER_FORMATS = ("repomix-xml", "repomix-markdown", "repomix-plain", "repomix-j
                   "packverify-json")
 
 TARGETS = MappingProxyType({t.name: t for t in (
-    Target("check_raw", "packverify.fuzz.targets:check_raw",
+    Target("check_raw", "packverify.fuzz.targets", "check_raw",
            "raw bytes as a pack file: parse_bytes + every oracle; a report, never a crash", 30),
-    Target("check_structured", "packverify.fuzz.targets:check_structured",
+    Target("check_structured", "packverify.fuzz.targets", "check_structured",
            "near-valid packs: findings independent of key order/whitespace, canonical round-trip, pointers resolve",
            30),
-    Target("pack", "packverify.fuzz.targets:pack_tree",
+    Target("pack", "packverify.fuzz.targets", "pack_tree",
            "fuzzed repository trees: the reference packer's pack passes check --strict --repo", 60),
     *(_reader_target(fmt) for fmt in READER_FORMATS),
-    Target("convert", "packverify.fuzz.foreign:convert_round_trip",
+    Target("convert", "packverify.fuzz.foreign", "convert_round_trip",
            "any foreign pack → read → convert → check: canonical, structurally clean, texts kept", 30,
            requires="packverify.convert"),
 )})

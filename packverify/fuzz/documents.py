@@ -30,7 +30,7 @@ from dataclasses import dataclass
 Files = list[tuple[str, str]]
 
 # ECMAScript WhiteSpace and LineTerminator: what repomix's String.prototype.trim removes.
-JS_WHITESPACE = ("\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+_JS_WHITESPACE = ("\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
                  "\u2028\u2029\u202f\u205f\u3000\ufeff")
 REPOMIX_HEADER = ("This file is a merged representation of the entire codebase, combined into a single document by "
                   "Repomix.\nThe content has been processed where security check has been disabled.")
@@ -100,7 +100,7 @@ def files(fdp, most: int = 5) -> Files:
 # --------------------------------------------------------------------------- the tools' transformations
 
 def js_trim(text: str) -> str:
-    return text.strip(JS_WHITESPACE)
+    return text.strip(_JS_WHITESPACE)
 
 
 def universal_newlines(text: str) -> str:

@@ -26,7 +26,6 @@ Leaves alone: whether a finding is the right one for a given defect (tests/reade
 
 from __future__ import annotations
 
-import bisect
 import importlib
 import time
 from typing import Any
@@ -38,7 +37,7 @@ from packverify.model import Finding, Location, Severity
 from packverify.readers.codes import CODES as READER_CODES
 
 _STATS_CLAIMS = ("total_tokens", "files_included", "overflow_tokens", "budget_utilization")
-TIME_LIMIT = 10.0  # seconds per input: readers are linear scans of a few KiB here
+_TIME_LIMIT = 10.0  # seconds per input: readers are linear scans of a few KiB here
 # Formats whose files' text stands in the input character for character (no escaping).
 _VERBATIM = frozenset({"repomix-markdown", "repomix-plain", "gitingest", "files-to-prompt", "files-to-prompt-cxml",
                        "files-to-prompt-markdown", "scribe", "packrepo"})
@@ -48,7 +47,7 @@ class _NoTokenizer(LookupError):
     """A claim names a tokenizer packverify has no vocabulary for: the oracle skips it."""
 
 
-class Services:
+class _Services:
     """What a claim's ``recompute`` may ask for: the real tokenizer (cl100k by default)."""
 
     tokenizer = "cl100k"
@@ -82,9 +81,6 @@ class _Lines:
 
     def __contains__(self, where: Location) -> bool:
         return self.offset(where) is not None
-
-    def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset)
 
 
 def _located(pack: readers.ForeignPack) -> list[str]:
@@ -137,7 +133,7 @@ def _snapshot(pack: readers.ForeignPack) -> str:
 
 
 def _recompute(pack: readers.ForeignPack) -> None:
-    services = Services()
+    services = _Services()
     for claim in pack.all_claims():
         if claim.recompute is not None:
             try:
@@ -213,8 +209,8 @@ def read_foreign(fmt: str, data: bytes) -> None:
     elif expected is not None:
         problems += _round_trip(pack, expected)
     elapsed = time.perf_counter() - started
-    if elapsed > TIME_LIMIT:
-        problems.append(f"slow input: {elapsed:.1f} s, over the {TIME_LIMIT} s limit")
+    if elapsed > _TIME_LIMIT:
+        problems.append(f"slow input: {elapsed:.1f} s, over the {_TIME_LIMIT} s limit")
     if problems:
         raise FuzzFailure(f"read {fmt}: " + " | ".join(problems))
 
@@ -271,7 +267,7 @@ def convert_round_trip(data: bytes) -> None:
         lost = [path for path, text in _as_pairs(pack) if text and held.get(path) != text]
         if lost:
             problems.append(f"convert lost or changed the text of {lost[:3]}")
-    if time.perf_counter() - started > TIME_LIMIT * 3:
+    if time.perf_counter() - started > _TIME_LIMIT * 3:
         problems.append("slow input")
     if problems:
         raise FuzzFailure("convert: " + " | ".join(problems))

@@ -5,7 +5,7 @@ one slice: the writable corpus first (libFuzzer adds what it finds there and rel
 other workers add), the committed seed corpus read-only after it, the target's
 dictionary, and ``-artifact_prefix`` so a crash input lands where triage looks for it.
 libFuzzer's status lines (``#4096 pulse cov: 888 ft: 2428 corp: 142/232Kb exec/s: 204``)
-feed :class:`Status`; its final ``stat::`` lines the totals; the Python traceback atheris
+feed :class:`FuzzerStatus`; its final ``stat::`` lines the totals; the Python traceback atheris
 prints before a crash is kept for triage.
 
 Leaves alone: what to run next (``schedule``), what a crash means (``triage``).
@@ -39,7 +39,7 @@ _TRACE_START = re.compile(r"=== Uncaught Python exception: ===|^==\d+== ERROR: l
 
 
 @dataclass
-class Status:
+class FuzzerStatus:
     """What libFuzzer last said about itself."""
 
     executions: int = 0
@@ -119,10 +119,10 @@ def crash_files(directory: Path) -> list[Path]:
 
 
 @dataclass
-class Outcome:
+class ProcessEnd:
     """How one process ended."""
 
-    status: Status
+    status: FuzzerStatus
     exit_code: int | None
     elapsed: float
     trace: str = ""
@@ -136,13 +136,13 @@ class LibFuzzer:
     """One process, followed line by line; :meth:`stop` may be called from any thread."""
 
     def __init__(self, command: Sequence[str], log_path: Path, seconds: float, env: dict[str, str] | None = None,
-                 on_status: Callable[[Status], None] | None = None) -> None:
+                 on_status: Callable[[FuzzerStatus], None] | None = None) -> None:
         self.command = list(command)
         self.log_path = log_path
         self.seconds = seconds
         self.env = env
         self.on_status = on_status
-        self.status = Status()
+        self.status = FuzzerStatus()
         self._process: subprocess.Popen | None = None
         self._stopped = threading.Event()
         self._lock = threading.Lock()
@@ -156,7 +156,7 @@ class LibFuzzer:
             _signal(process, signal.SIGTERM)
             threading.Timer(STOP_SECONDS, _signal, (process, signal.SIGKILL)).start()
 
-    def run(self) -> Outcome:
+    def run(self) -> ProcessEnd:
         started = time.monotonic()
         trace: list[str] = []
         tail: list[str] = []
@@ -169,7 +169,7 @@ class LibFuzzer:
                                            stdin=subprocess.DEVNULL, env=self.env, text=True, errors="replace",
                                            start_new_session=True)
             except OSError as exc:
-                return Outcome(self.status, None, 0.0, error=f"cannot start the fuzzer: {exc.strerror or exc}")
+                return ProcessEnd(self.status, None, 0.0, error=f"cannot start the fuzzer: {exc.strerror or exc}")
             with self._lock:
                 self._process = process
             if self._stopped.is_set():
@@ -197,7 +197,7 @@ class LibFuzzer:
                     _signal(process, signal.SIGKILL)
                     process.wait()
         elapsed = time.monotonic() - started
-        return Outcome(self.status, code, elapsed, "".join(trace), stopped=self._stopped.is_set() and not trace,
+        return ProcessEnd(self.status, code, elapsed, "".join(trace), stopped=self._stopped.is_set() and not trace,
                        killed=elapsed >= self.seconds + GRACE_SECONDS, tail=tail)
 
 

@@ -15,7 +15,7 @@ interpreter, re-instruments packverify and replays the corpus for every short jo
   same crash :data:`STUCK` times in a slice ends that slice early.
 * Every ``stats_interval`` seconds a stats line goes to ``on_line`` and a point to the
   time series (executions, exec/s, coverage, corpus, unique crashes, per target).
-* :meth:`Session.stop` (SIGINT/SIGTERM in the CLI) ends every process the way libFuzzer
+* :meth:`FuzzSession.stop` (SIGINT/SIGTERM in the CLI) ends every process the way libFuzzer
   ends on SIGTERM — final stats printed — so the summary is complete and the corpus kept.
 
 Leaves alone: rendering (packverify/cli/fuzz_cmd.py) and the targets themselves.
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from packverify.fuzz import TARGETS, Target
-from packverify.fuzz.process import LibFuzzer, Outcome, crash_files, libfuzzer_command, seeds_and_dictionary
+from packverify.fuzz.process import LibFuzzer, ProcessEnd, crash_files, libfuzzer_command, seeds_and_dictionary
 from packverify.fuzz.schedule import Rotation, load_first, save_next, slice_seconds
 from packverify.fuzz.triage import Triage
 
@@ -61,7 +61,7 @@ class TargetStats:
     def live_executions(self) -> int:
         return self.executions + sum(p.status.executions for p in list(self.running.values()))
 
-    def take(self, outcome: Outcome) -> None:
+    def take(self, outcome: ProcessEnd) -> None:
         status = outcome.status
         self.executions += status.executions
         self.seconds += outcome.elapsed
@@ -91,7 +91,7 @@ def default_command(target: Target, corpus: Path, seconds: float, crashes: Path)
                              python=sys.executable)
 
 
-class Session:
+class FuzzSession:
     """Run :class:`Options` to the end (or to :meth:`stop`); :meth:`summary` describes it."""
 
     def __init__(self, options: Options, targets: Mapping[str, Target] = TARGETS,
@@ -194,7 +194,7 @@ class Session:
             if not self._after(stats, outcome, found, repeated):
                 return
 
-    def _after(self, stats: TargetStats, outcome: Outcome, found: list, repeated: list[str]) -> bool:
+    def _after(self, stats: TargetStats, outcome: ProcessEnd, found: list, repeated: list[str]) -> bool:
         """What a process's end means for its slice: True to start the target again."""
         if outcome.error:
             self._retire(stats, outcome.error)
