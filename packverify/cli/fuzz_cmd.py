@@ -29,7 +29,7 @@ Examples:
   packverify fuzz --list
   packverify fuzz --seconds 3600                     # every target in turn, one worker per core, 1 hour
   packverify fuzz --target check_structured --workers 2 --seconds 600 --format json
-  packverify fuzz --shard 2/4 --seconds 3600 --known fuzz-known.json    # one job of a CI matrix
+  packverify fuzz --shard 2/4 --seconds 3600 --known tests/fuzzing/known-crashes.json   # a CI matrix job
   packverify fuzz merge --target read_gitingest      # minimise the corpus, add what is new to the seeds
 \b
 Corpora grow under --corpus/<target>/ (the committed seeds under tests/fuzzing/corpus/<target>/

@@ -59,7 +59,6 @@ _SEGMENT_CHARS = "abcXYZ019_-.é日ф<&'\"` "
 class Document:
     raw: bytes
     expected: Files | None  # what the reader must give back, or None when not promised
-    damaged: bool = False
 
 
 def _pick(fdp, options):
@@ -399,7 +398,7 @@ def document(fdp, fmt: str) -> Document:
         cut = fdp.ConsumeIntInRange(0, len(raw))
         raw, damaged = raw[:cut] + _pick(fdp, (b"\xff", b"\xc3", b"\xed\xa0\x80")) + raw[cut:], True
     if damaged or not text.strip() or ambiguous(fmt, writer, expected):  # a tool writing nothing: parse.empty
-        return Document(raw, None, damaged)
+        return Document(raw, None)
     return Document(raw, expected)
 
 

@@ -177,6 +177,8 @@ class FuzzSession:
         stats.slices += 1
         stats.log = str(log)
         repeated: list[str] = []
+        for stale in crash_files(crashes):  # from a process not followed to its end (a killed session)
+            self.triage.add(name, stale, "")
         while not self._stop.is_set() and until - time.monotonic() > MIN_RUN:
             seconds = until - time.monotonic()
             command = (self.options.command_for or default_command)(target, corpus, seconds, crashes)

@@ -136,3 +136,24 @@ def test_a_planted_crash_found_again_and_again_is_reported_once(tmp_path):
 def test_known_must_be_a_readable_file():
     code, _, err = run_captured(["fuzz", "--known", "/nonexistent/known.json", "--no-run-log"])
     assert code == 2 and "does not exist" in err
+
+
+def test_the_committed_known_crashes_are_exactly_the_open_bugs():
+    """known-crashes.json (for --known in CI) lists the signature of every KNOWN_OPEN
+    reproducer, replayed here in-process, and nothing else."""
+    import traceback
+
+    from test_fuzzers import FUZZERS, KNOWN_OPEN, REGRESSIONS
+
+    from packverify.fuzz.triage import crash_id
+
+    listed = json.loads((Path(__file__).with_name("known-crashes.json")).read_text())["crashes"]
+    replayed = set()
+    for key in KNOWN_OPEN:
+        target = key.split("/")[0]
+        with pytest.raises(Exception) as caught:  # noqa: PT011 - whatever the open bug raises
+            FUZZERS[target].TestOneInput((REGRESSIONS / key).read_bytes())
+        text = signature("crash", "".join(traceback.format_exception(caught.value)))[0]
+        replayed.add(crash_id(target, "crash", text))
+    assert {entry["id"] for entry in listed} == replayed
+    assert load_known(Path(__file__).with_name("known-crashes.json")) >= replayed
