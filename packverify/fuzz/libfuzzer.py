@@ -9,20 +9,29 @@ runner needs no checkout. Every libFuzzer flag works; a file argument replays it
 ``python -m`` imports packverify before this module runs, too early for atheris'
 import hook, so the package's functions are instrumented in place instead
 (:func:`instrument_packverify`). Exit codes are libFuzzer's (a crash: non-zero and a
-``crash-*`` file); 2 when the target is unknown or atheris is missing.
+``crash-*`` file); 2 when the target is unknown, cannot run here (``convert`` before
+``packverify.convert`` exists) or atheris is missing.
+
+libFuzzer's ``-merge=1``, ``-fork`` and ``-jobs`` modes re-run the program they were started
+as — ``argv[0]`` — in child processes, with the target's flags. ``python -m`` gives no such
+program, so ``argv[0]`` is a small launcher script (:func:`launcher`) that runs this module
+with the same interpreter and target.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import importlib
 import os
+import shlex
 import sys
+import tempfile
 import types
 
 # Imported lazily by the targets; imported here first so that they get instrumented.
-_MODULES = ("packverify.fuzz.targets", "packverify.packer.build", "packverify.packer.discover",
-            "packverify.packer.chunking", "packverify.report")
+_MODULES = ("packverify.fuzz.targets", "packverify.fuzz.foreign", "packverify.packer.build",
+            "packverify.packer.discover", "packverify.packer.chunking", "packverify.report", "packverify.readers")
 
 
 def instrument_packverify() -> int:
@@ -44,6 +53,23 @@ def instrument_packverify() -> int:
     return done
 
 
+def launcher(target: str, python: str = sys.executable) -> str:
+    """An executable script that runs ``python -m packverify.fuzz.libfuzzer TARGET "$@"``:
+    the ``argv[0]`` libFuzzer re-runs in merge, fork and jobs modes. Written once per
+    interpreter and target under the temporary directory (atomically: workers race)."""
+    body = f"#!/bin/sh\nexec {shlex.quote(python)} -m packverify.fuzz.libfuzzer {shlex.quote(target)} \"$@\"\n"
+    directory = os.path.join(tempfile.gettempdir(), f"packverify-fuzz-{os.getuid()}")
+    path = os.path.join(directory, f"{target}-{hashlib.sha256(body.encode()).hexdigest()[:12]}.sh")
+    if not os.path.exists(path):
+        os.makedirs(directory, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=directory)
+        with os.fdopen(handle, "w") as out:
+            out.write(body)
+        os.chmod(temporary, 0o755)
+        os.replace(temporary, path)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     from packverify.fuzz import TARGETS
 
@@ -52,17 +78,18 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"usage: python -m packverify.fuzz.libfuzzer TARGET [libFuzzer arguments]; "
                          f"targets: {', '.join(TARGETS)}\n")
         return 2
+    target = TARGETS[argv[1]]
+    if target.missing():
+        sys.stderr.write(f"packverify fuzz: {target.name}: {target.missing()}\n")
+        return 2
     try:
         import atheris
     except ImportError:
         sys.stderr.write("packverify fuzz: atheris is not installed (pip install atheris==3.0.0)\n")
         return 2
-    target = TARGETS[argv[1]]
     instrument_packverify()
-    from packverify.fuzz import targets
-
-    entry = getattr(targets, target.entry_point)
-    atheris.Setup([argv[0], *argv[2:]], entry)
+    entry = target.load()
+    atheris.Setup([launcher(target.name), *argv[2:]], entry)
     atheris.Fuzz()  # never returns: libFuzzer exits the process
     return 0
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Raw bytes as a pack file → parse_bytes + every oracle (packverify.fuzz.targets.check_raw).
+"""raw bytes as a pack file: parse_bytes + every oracle; a report, never a crash (packverify.fuzz
+target ``check_raw``).
 
-Standalone atheris fuzzer (libFuzzer flags; unchanged on ClusterFuzzLite/OSS-Fuzz)::
+Standalone atheris fuzzer, written by tests/fuzzing/make_corpus.py (libFuzzer flags;
+unchanged on ClusterFuzzLite/OSS-Fuzz)::
 
-    python tests/fuzzing/check_raw_fuzzer.py CORPUS_DIR tests/fuzzing/corpus/check_raw \\
+    python tests/fuzzing/check_raw_fuzzer.py CORPUS_DIR tests/fuzzing/corpus/check_raw \
         -dict=tests/fuzzing/check_raw.dict -max_total_time=180 -artifact_prefix=artifacts/fuzz/check_raw/
     python tests/fuzzing/check_raw_fuzzer.py artifacts/fuzz/check_raw/crash-...    # replay one input
 
@@ -16,11 +18,9 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["packverify"]):
-    from packverify.fuzz import targets
+    from packverify.fuzz import TARGETS
 
-
-def TestOneInput(data: bytes) -> None:  # the name libFuzzer harnesses use
-    targets.check_raw(data)
+    TestOneInput = TARGETS["check_raw"].load()  # the name libFuzzer harnesses use
 
 
 def main() -> None:

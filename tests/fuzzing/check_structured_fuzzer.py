@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Near-valid packs from FuzzedDataProvider, checked canonically and re-serialised: the
-differential properties (packverify.fuzz.targets.check_structured).
+"""near-valid packs: findings independent of key order/whitespace, canonical round-trip, pointers
+resolve (packverify.fuzz target ``check_structured``).
 
-Standalone atheris fuzzer (libFuzzer flags; unchanged on ClusterFuzzLite/OSS-Fuzz)::
+Standalone atheris fuzzer, written by tests/fuzzing/make_corpus.py (libFuzzer flags;
+unchanged on ClusterFuzzLite/OSS-Fuzz)::
 
-    python tests/fuzzing/check_structured_fuzzer.py CORPUS_DIR tests/fuzzing/corpus/check_structured \\
+    python tests/fuzzing/check_structured_fuzzer.py CORPUS_DIR tests/fuzzing/corpus/check_structured \
         -dict=tests/fuzzing/check_structured.dict -max_total_time=180 -artifact_prefix=artifacts/fuzz/check_structured/
     python tests/fuzzing/check_structured_fuzzer.py artifacts/fuzz/check_structured/crash-...    # replay one input
 
@@ -17,11 +18,9 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["packverify"]):
-    from packverify.fuzz import targets
+    from packverify.fuzz import TARGETS
 
-
-def TestOneInput(data: bytes) -> None:  # the name libFuzzer harnesses use
-    targets.check_structured(data)
+    TestOneInput = TARGETS["check_structured"].load()  # the name libFuzzer harnesses use
 
 
 def main() -> None:

@@ -8,10 +8,19 @@ format change and commit the result):
   fixture repository (so the ``source`` oracle has something to compare) — valid
   ones named ``valid-*`` and invalid ones named after the code they must raise;
 * ``check_structured/`` also: ``fdp-*`` byte strings for the FuzzedDataProvider path;
-* ``pack/``: ``fdp-*`` byte strings (each one a repository tree).
+* ``pack/``: ``fdp-*`` byte strings (each one a repository tree);
+* ``read_<format>/``: the real tools' recorded outputs of that format
+  (``rec-<tool>-<file>``, from tests/data/foreign/), their halves (``rec-…-half``: a
+  truncated pack), documents rendered by ``packverify.fuzz.documents`` from fixed files
+  (``doc-*``) — all read as they are — and ``fdp-*`` byte strings for the structure-aware
+  path; ``convert/``: ``fdp-*`` only;
+* ``read_<format>.dict`` and ``convert.dict``: the format's structure tokens (tags,
+  entities, fences, separators, header keys) as libFuzzer dictionaries;
+* ``<target>_fuzzer.py`` for every target (one template: ClusterFuzzLite builds each).
 
-Files named ``regress-*`` are crash reproducers found by fuzzing: this script never
-writes or deletes them.
+Files named ``regress-*`` are crash reproducers found by fuzzing and ``merged-*`` seeds
+that ``packverify fuzz merge`` added for their coverage: this script never writes or
+deletes them.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ import hashlib
 import json
 import random
 import sys
+import textwrap
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -146,10 +156,162 @@ def write(target: str, files: dict[str, bytes]) -> None:
     directory = CORPUS / target
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.iterdir():
-        if not old.name.startswith("regress-"):
+        if not old.name.startswith(("regress-", "merged-")):
             old.unlink()
     for name, data in sorted(files.items()):
         (directory / name).write_bytes(data)
+
+
+# --------------------------------------------------------------------------- reader targets
+
+FOREIGN = HERE.parent / "data" / "foreign"
+# Fixed files for the doc-* seeds: every format's awkward cases in a few lines.
+DOC_FILES = [
+    [("README.md", "# Title\n\n```python\nx = '`'\n```\n")],
+    [("src/a.py", "def f():\n    return '</file>'\n"), ("src/é日ф.md", "---\n\n## File: fake\n"),
+     ("x y/a&b.txt", "&amp; <![CDATA[ ]]>\r\nno final newline")],
+    [("a.py", ""), ("b/c.txt", "=" * 16 + "\nFile: fake\n" + "=" * 16 + "\n\n"), ("q'\"/`tick`", "\t indented\n")],
+]
+# Tokens each format's reader looks for (dictionary entries); the shared ones go everywhere.
+FORMAT_TOKENS = {
+    "repomix-xml": ['<file path="', '">', "</file>", "<files>", "</files>", "<repomix>", "</repomix>",
+                    "<file_summary>", "</file_summary>", "<directory_structure>", "</directory_structure>",
+                    "<user_provided_header>", "<instruction>", "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#x",
+                    "&#", ";", "<![CDATA[", "]]>", "This section contains the contents of the repository's files.",
+                    "combined into a single document by Repomix.", "  "],
+    "repomix-markdown": ["# File Summary", "# Directory Structure", "# Files", "## File: ", "```", "````",
+                         "# Git Diffs", "# Git Logs", "# Instruction", "combined into a single document by Repomix.",
+                         "comments have been removed", "line numbers have been added"],
+    "repomix-plain": ["=" * 64, "=" * 16, "File: ", "File Summary", "Directory Structure", "Files",
+                      "End of Codebase", "Git Diffs", "Instruction", "combined into a single document by Repomix."],
+    "repomix-json": ['"fileSummary"', '"generationHeader"', '"notes"', '"directoryStructure"', '"files"',
+                     '"userProvidedHeader"', '"gitDiffs"', '"instruction"', "\\u0000", "\\ud800", "\\n", ": {",
+                     "Repomix"],
+    "gitingest": ["Directory structure:", "└── ", "├── ", "│   ", "    ", "=" * 48, "FILE: ", "SYMLINK: ", " -> ",
+                  "[Binary file]", "[Empty file]", "Error reading file", "Error processing notebook: "],
+    "files-to-prompt": ["---", "\n---\n", "\n\n---\n", "./", "./src/a.py", "a.py\n---\n", "-", "--", "----",
+                        "\n\n---\n./b.txt\n---\n"],
+    "files-to-prompt-cxml": ["<documents>", "</documents>", '<document index="', '">', "</document>", "<source>",
+                             "</source>", "<document_content>", "</document_content>"],
+    "files-to-prompt-markdown": ["```", "````", "`````", "```python", "```javascript", "`", "``", "\n```\n",
+                                 "a.py\n```python\n", "```text"],
+    "scribe": ["### path: ", " lines: ", " mode: ", '"mode"', '"repo_path"', '"target_budget"', '"selector"',
+               '"total_files"', '"effective_budget"', '"generation_time"', "\n...\n(content truncated)\n...\n",
+               "(Content truncated due to token budget constraints)", "SCRIBE PERFORMANCE STATISTICS", "=" * 50],
+    "scribe-stats": ["SCRIBE PERFORMANCE STATISTICS", "=" * 50, '"performance_stats"', '"finalized_pack"',
+                     '"total_tokens"', '"budget_utilization"', '"overflow_tokens"', '"files_included"',
+                     '"files_demoted"', "Pack written to ", "NaN", "Infinity", "1e400", "[]", "{}", "null"],
+    "packrepo": ["### path: ", " lines: ", " mode: full", " mode: summary", " mode: signature", '"format_version"',
+                 '"packrepo_version"', '"tokenizer"', '"cl100k_base"', '"chunks"', '"rel_path"', '"start_line"',
+                 '"end_line"', '"selected_mode"', '"selected_tokens"', '"actual_tokens"', '"manifest_digest"',
+                 '"body_spans"', '"target_budget"', '"mode_breakdown"', '"selected_chunks"', '"processed_files"'],
+    "packverify-json": ['"metadata"', '"tokenizer_info"', '"budget_info"', '"chunks"', '"statistics"',
+                        '"file_path"', '"start_line"', '"end_line"', '"content"', '"content_hash"', '"tokens"',
+                        '"selected_mode"', "NaN", "1e400", "\\ud800", "{", "}", "[", "]"],
+}
+SHARED_TOKENS = ["\n", "\n\n", "\r\n", "\r", "\ufeff", b"\xff", b"\xc3", "\x00", "é", "日本", "😀", "<|endoftext|>"]
+
+
+def _dict_entry(token: str | bytes) -> str:
+    """A libFuzzer dictionary value: printable ASCII as is, everything else as \\xNN bytes."""
+    data = token if isinstance(token, bytes) else token.encode("utf-8")
+    out = []
+    for byte in data:
+        char = chr(byte)
+        out.append("\\\\" if char == "\\" else '\\"' if char == '"' else char if 32 <= byte < 127
+                   else f"\\x{byte:02X}")
+    return '"' + "".join(out) + '"'
+
+
+def dictionary(fmt: str | None) -> str:
+    tokens = FORMAT_TOKENS[fmt] if fmt else sorted({t for ts in FORMAT_TOKENS.values() for t in ts})
+    name = f"read_{fmt.replace('-', '_')}" if fmt else "convert"
+    lines = [f"# libFuzzer dictionary for the {name} target (tests/fuzzing/{name}_fuzzer.py), written by",
+             "# make_corpus.py: the format's structure tokens, then line breaks, BOM, bad UTF-8, non-ASCII."]
+    for i, token in enumerate(dict.fromkeys(tokens + SHARED_TOKENS)):
+        lines.append(f"{name}_{i}={_dict_entry(token)}")
+    return "\n".join(lines) + "\n"
+
+
+def recordings(fmt: str) -> dict[str, bytes]:
+    import packverify.readers as readers
+
+    out = {}
+    for path in sorted(FOREIGN.rglob("*")):
+        if not path.is_file() or path.suffix == ".sha256" or path.name == "README.md":
+            continue
+        raw = path.read_bytes()
+        if readers.REGISTRY[fmt].sniff(raw[:readers.HEAD_BYTES]) > 0:
+            name = f"rec-{path.parent.name}-{path.name}"
+            out[name] = raw
+            out[f"{name}-half"] = raw[:len(raw) // 2]
+    return out
+
+
+def rendered(fmt: str) -> dict[str, bytes]:
+    from packverify.fuzz.documents import WRITERS
+
+    out = {}
+    for n, files in enumerate(DOC_FILES):
+        for k, writer in enumerate(WRITERS.get(fmt, ())):  # scribe-stats: recordings only
+            text, _ = writer(files)
+            out[f"doc-{n}{'-' + str(k) if k else ''}"] = text.encode("utf-8")
+    return out
+
+
+def passing(target: str, files: dict[str, bytes]) -> dict[str, bytes]:
+    """The seeds the target passes: libFuzzer replays every seed first and stops at a crash,
+    so one known bug in a seed would stop the whole target. Inputs of an open bug belong in
+    regressions/ (tests/fuzzing/test_fuzzers.py KNOWN_OPEN); the ones left out are named."""
+    from packverify.fuzz import TARGETS
+
+    entry = TARGETS[target].load()
+    kept = {}
+    for name, data in files.items():
+        try:
+            entry(data)
+        except Exception as exc:  # noqa: BLE001 - any failure keeps the input out of the seeds
+            print(f"make_corpus: {target}/{name} left out: {type(exc).__name__}: {str(exc)[:120]}", file=sys.stderr)
+            continue
+        kept[name] = data
+    return kept
+
+
+def fuzzer_source(name: str, summary: str) -> str:
+    """Every standalone fuzzer file: the target's TestOneInput under atheris (one template)."""
+    summary = textwrap.fill(f"{summary} (packverify.fuzz target ``{name}``).", 100)
+    return f'''#!/usr/bin/env python3
+"""{summary}
+
+Standalone atheris fuzzer, written by tests/fuzzing/make_corpus.py (libFuzzer flags;
+unchanged on ClusterFuzzLite/OSS-Fuzz)::
+
+    python tests/fuzzing/{name}_fuzzer.py CORPUS_DIR tests/fuzzing/corpus/{name} \\
+        -dict=tests/fuzzing/{name}.dict -max_total_time=180 -artifact_prefix=artifacts/fuzz/{name}/
+    python tests/fuzzing/{name}_fuzzer.py artifacts/fuzz/{name}/crash-...    # replay one input
+
+``packverify fuzz --target {name}`` runs the same target; tests/fuzzing/test_fuzzers.py
+replays the seed corpus and pseudo-random inputs through this ``TestOneInput``.
+"""
+
+import sys
+
+import atheris
+
+with atheris.instrument_imports(include=["packverify"]):
+    from packverify.fuzz import TARGETS
+
+    TestOneInput = TARGETS["{name}"].load()  # the name libFuzzer harnesses use
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, TestOneInput)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
+'''
 
 
 def main() -> None:
@@ -158,6 +320,17 @@ def main() -> None:
     structured = {name: data for name, data in seeds.items() if not name.startswith("parse.")}
     write("check_structured", {**structured, **fdp_blobs(8, 1)})
     write("pack", fdp_blobs(12, 2))
+    from packverify.fuzz import READER_FORMATS, TARGETS
+
+    for number, fmt in enumerate(READER_FORMATS):
+        name = f"read_{fmt.replace('-', '_')}"
+        extra = {k: v for k, v in seeds.items() if k.startswith("valid-")} if fmt == "packverify-json" else {}
+        write(name, passing(name, {**recordings(fmt), **rendered(fmt), **extra, **fdp_blobs(8, 100 + number)}))
+        (HERE / f"{name}.dict").write_text(dictionary(fmt), encoding="utf-8")
+    write("convert", fdp_blobs(12, 3))
+    (HERE / "convert.dict").write_text(dictionary(None), encoding="utf-8")
+    for target in TARGETS.values():
+        (HERE / target.fuzzer).write_text(fuzzer_source(target.name, target.summary), encoding="utf-8")
 
 
 if __name__ == "__main__":

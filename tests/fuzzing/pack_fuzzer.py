@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Fuzzed repository trees → the reference packer → check --strict --repo: always passes
-(packverify.fuzz.targets.pack_tree).
+"""fuzzed repository trees: the reference packer's pack passes check --strict --repo (packverify.fuzz
+target ``pack``).
 
-Standalone atheris fuzzer (libFuzzer flags; unchanged on ClusterFuzzLite/OSS-Fuzz)::
+Standalone atheris fuzzer, written by tests/fuzzing/make_corpus.py (libFuzzer flags;
+unchanged on ClusterFuzzLite/OSS-Fuzz)::
 
-    python tests/fuzzing/pack_fuzzer.py CORPUS_DIR tests/fuzzing/corpus/pack \\
+    python tests/fuzzing/pack_fuzzer.py CORPUS_DIR tests/fuzzing/corpus/pack \
         -dict=tests/fuzzing/pack.dict -max_total_time=180 -artifact_prefix=artifacts/fuzz/pack/
     python tests/fuzzing/pack_fuzzer.py artifacts/fuzz/pack/crash-...    # replay one input
 
@@ -17,11 +18,9 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["packverify"]):
-    from packverify.fuzz import targets
+    from packverify.fuzz import TARGETS
 
-
-def TestOneInput(data: bytes) -> None:  # the name libFuzzer harnesses use
-    targets.pack_tree(data)
+    TestOneInput = TARGETS["pack"].load()  # the name libFuzzer harnesses use
 
 
 def main() -> None:

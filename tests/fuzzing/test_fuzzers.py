@@ -1,34 +1,35 @@
 """The fuzz targets in the normal test run, bounded: the committed seed corpus and a
 fixed number of pseudo-random inputs go through each standalone fuzzer's own
 ``TestOneInput`` in-process (no atheris instrumentation, no libFuzzer), so a
-property that a fuzzer checks is also checked on every commit. Plus the plumbing:
-fuzzer files, dictionaries, corpora, the libFuzzer runner and ``packverify fuzz``.
+property that a fuzzer checks is also checked on every commit. Plus the files a fuzzer
+needs (fuzzer files, dictionaries, corpora) and the structure-aware documents of the
+reader targets, compared with the independent renderers of tests/readers/.
 
-Budget: ≈25 s on one core (the pack target builds a repository per input).
+The session, triage and corpus merge are tested in test_session.py, test_triage.py and
+test_corpus.py. Budget: ≈40 s on one core (the pack target builds a repository per input).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import json
 import random
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import run_captured
 
-import packverify.fuzz.targets  # noqa: F401 - imported before the fuzzer files: their import hook then instruments nothing
-from packverify.fuzz import TARGETS
-from packverify.fuzz.campaign import TargetRun, run_target
+import packverify.fuzz.foreign  # noqa: F401 - imported before the fuzzer files: their import hook then instruments nothing
+import packverify.fuzz.targets
+import packverify.readers as readers
+from packverify.fuzz import READER_FORMATS, TARGETS, documents
 from packverify.fuzz.targets import FuzzFailure
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 REGRESSIONS = HERE / "regressions"
-RANDOM_INPUTS = {"check_raw": 400, "check_structured": 120, "pack": 40}
+RANDOM_INPUTS = {"check_raw": 400, "check_structured": 120, "pack": 40, "convert": 100,
+                 **{f"read_{f.replace('-', '_')}": 300 for f in READER_FORMATS}}
 
 # Crashes found by fuzzing and reported, not fixed yet (in packverify code outside the
 # fuzz package). Each reproducer is committed as regressions/<target>/<name> — not in
@@ -38,6 +39,10 @@ RANDOM_INPUTS = {"check_raw": 400, "check_structured": 120, "pack": 40}
 # same way are tolerated (as xfail) too. Fixed crashes' reproducers are corpus/*/regress-*.
 KNOWN_OPEN: dict[str, tuple[str, str]] = {
     # regressions/<target>/<name>: (failure signature — a "Type: message" substring, what is wrong)
+    "read_scribe_stats/performance-stats-not-an-object": (
+        "AttributeError: '", "packverify/readers/_scribe.py stats_claims: a statistics block whose "
+        "performance_stats is a list or a string (not an object) raises AttributeError ('list' object has no "
+        "attribute 'get') instead of a structure finding — the reader raises"),
 }
 
 
@@ -56,9 +61,14 @@ def _signature(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _known(exc: BaseException) -> str | None:
+def _known(target: str, exc: BaseException) -> str | None:
     text = _signature(exc)
-    return next((key for key, (sig, _) in KNOWN_OPEN.items() if sig in text), None)
+    return next((key for key, (sig, _) in KNOWN_OPEN.items() if key.startswith(target + "/") and sig in text), None)
+
+
+def _skip_unavailable(target: str) -> None:
+    if TARGETS[target].missing():
+        pytest.skip(f"{target}: {TARGETS[target].missing()}")
 
 
 def _seeds():
@@ -78,6 +88,7 @@ def _regressions():
 
 @pytest.mark.parametrize(("target", "seed"), list(_seeds()))
 def test_seed_corpus_replays_cleanly(target, seed):
+    _skip_unavailable(target)
     FUZZERS[target].TestOneInput(seed.read_bytes())
 
 
@@ -90,6 +101,7 @@ def test_open_bug_reproducers_still_fail(target, reproducer):
 def test_pseudo_random_inputs(target):
     """A fixed stream of inputs per target (seeded by its name): the same inputs on
     every run, so a failure here always reproduces."""
+    _skip_unavailable(target)
     rng = random.Random(f"packverify-fuzz-{target}")
     known: dict[str, int] = {}
     for number in range(RANDOM_INPUTS[target]):
@@ -97,7 +109,7 @@ def test_pseudo_random_inputs(target):
         try:
             FUZZERS[target].TestOneInput(data)
         except Exception as exc:  # noqa: BLE001 - every failure is reported with its input
-            key = _known(exc)
+            key = _known(target, exc)
             if key is None:
                 raise AssertionError(f"input #{number} of the {target} stream fails: {_signature(exc)}\n"
                                      f"reproduce: FUZZERS[{target!r}].TestOneInput(bytes.fromhex({data.hex()!r}))"
@@ -113,6 +125,81 @@ def test_a_failing_property_is_a_failure_not_a_crash_of_the_harness():
     assert issubclass(FuzzFailure, AssertionError)
 
 
+# --------------------------------------------------------------------------- the reader targets
+
+def test_every_reader_has_a_target():
+    assert sorted(READER_FORMATS) == sorted(readers.NAMES)
+    for fmt in READER_FORMATS:
+        target = TARGETS[f"read_{fmt.replace('-', '_')}"]
+        assert target.argument == fmt and target.missing() is None
+
+
+def test_the_convert_target_waits_for_packverify_convert():
+    """Skipped (never run, never passed) while the module it round-trips through is missing."""
+    target = TARGETS["convert"]
+    present = importlib.util.find_spec("packverify.convert") is not None
+    assert (target.missing() is None) == present
+    if not present:
+        assert "packverify.convert does not exist yet" in target.missing()
+
+
+def test_a_reader_target_reports_a_location_outside_the_input():
+    """The location property is not vacuous: a finding placed past the end fails it."""
+    from packverify.fuzz.foreign import _located
+    from packverify.model import Finding, Location
+
+    pack = readers.read(b"a.py\n---\nx\n\n---\n", format="files-to-prompt")
+    assert _located(pack) == []
+    pack.findings.append(Finding("structure.unexpected-text", (), "planted", location=Location(7, 1)))  # 6 lines: the 6th is empty
+    pack.findings.append(Finding("structure.unexpected-text", (), "planted", location=Location(2, 5)))
+    problems = _located(pack)
+    assert len(problems) == 2 and all("outside the input" in p for p in problems)
+
+
+def test_a_reader_target_catches_a_reader_that_loses_a_file(monkeypatch):
+    """The round trip is not vacuous: a reader dropping the last file fails the target."""
+    from packverify.readers import files_to_prompt_cxml
+
+    original = files_to_prompt_cxml.read
+
+    def lossy(raw, *, path="<bytes>"):
+        pack = original(raw, path=path)
+        del pack.files[-1:]
+        return pack
+
+    monkeypatch.setattr(files_to_prompt_cxml, "read", lossy)
+    rng = random.Random("lossy")
+    failures = 0
+    for _ in range(60):
+        try:
+            packverify.fuzz.foreign.read_foreign("files-to-prompt-cxml", rng.randbytes(512))
+        except FuzzFailure as exc:
+            assert "round trip" in str(exc)
+            failures += 1
+    assert failures > 0
+
+
+sys.path.insert(0, str(HERE.parent / "readers"))
+from renderers import RENDERERS  # noqa: E402 - tests/readers is not a package
+
+_SAMPLES = [
+    [("a.py", "x = 1\r\n"), ("b/c d.md", "  \n# t\n```\nq\n```\n  ")],
+    [("é日ф.txt", ""), ("`tick`/q'\".py", "</file>\n\n<file path=\"x\">\n---\n\r")],
+    [("README.md", "\ufeff\u00a0lead\n\n### path: z lines: 1 mode: text\n")],
+]
+
+
+@pytest.mark.parametrize("variant", sorted(RENDERERS))
+def test_the_fuzz_documents_match_the_independent_renderers(variant):
+    """documents.WRITERS and tests/readers/renderers.py write each format byte for byte alike."""
+    fmt, _, dialect = variant.partition("/")
+    writer = documents.WRITERS[fmt][1 if dialect == "parsable" else 0]
+    for files in _SAMPLES:
+        text, expected = writer(files)
+        raw, wanted = RENDERERS[variant](files)
+        assert (text.encode("utf-8"), expected) == (raw, wanted)
+
+
 # --------------------------------------------------------------------------- files a fuzzer needs
 
 _DICT_LINE = re.compile(r'^(?:[A-Za-z0-9_]+=)?"(?:[^"\\]|\\\\|\\"|\\x[0-9A-Fa-f]{2})*"$')
@@ -120,11 +207,12 @@ _DICT_LINE = re.compile(r'^(?:[A-Za-z0-9_]+=)?"(?:[^"\\]|\\\\|\\"|\\x[0-9A-Fa-f]
 
 @pytest.mark.parametrize("target", list(TARGETS))
 def test_every_target_has_a_fuzzer_a_dictionary_and_seeds(target):
+    from make_corpus import fuzzer_source
+
     fuzzer = HERE / TARGETS[target].fuzzer
-    text = fuzzer.read_text(encoding="utf-8")
-    assert "atheris.Setup(sys.argv, TestOneInput)" in text and "atheris.instrument_imports" in text
-    assert f"targets.{TARGETS[target].entry_point}(data)" in text
-    assert callable(getattr(packverify.fuzz.targets, TARGETS[target].entry_point))
+    assert fuzzer.read_text(encoding="utf-8") == fuzzer_source(target, TARGETS[target].summary), \
+        "re-run tests/fuzzing/make_corpus.py"
+    assert callable(TARGETS[target].load())
     lines = [line for line in (HERE / f"{target}.dict").read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith("#")]
     assert len(lines) >= 20
@@ -132,6 +220,19 @@ def test_every_target_has_a_fuzzer_a_dictionary_and_seeds(target):
     assert not bad, f"not libFuzzer dictionary syntax: {bad[:3]}"
     seeds = [p for p in (CORPUS / target).iterdir() if not p.name.startswith("regress-")]
     assert len(seeds) >= 8 and all(p.stat().st_size <= 8192 for p in seeds)
+
+
+@pytest.mark.parametrize("fmt", READER_FORMATS)
+def test_every_reader_target_is_seeded_with_the_real_tools_output(fmt):
+    """Each reader's seeds hold the recorded outputs of its tool (tests/data/foreign/) that
+    the reader recognises — for packverify's own JSON, packs of the reference packer — so
+    the byte-level path starts from real packs."""
+    seeds = CORPUS / f"read_{fmt.replace('-', '_')}"
+    real = ("valid-",) if fmt == "packverify-json" else ("rec-",)
+    recorded = [p for p in seeds.iterdir() if p.name.startswith(real) and not p.name.endswith("-half")]
+    assert recorded, f"no recorded output of {fmt} among the seeds"
+    for path in recorded:
+        assert readers.detect(path.read_bytes()).NAME == fmt
 
 
 def test_known_open_bugs_have_their_reproducers_outside_the_seed_corpus():
@@ -156,69 +257,3 @@ def test_the_raw_seeds_raise_the_code_they_are_named_after():
             assert codes <= {"determinism.non-canonical-bytes"}, (name, codes)
         else:
             assert any(name.startswith(code) for code in codes), (name, codes)
-
-
-# --------------------------------------------------------------------------- the runner and the command
-
-def test_runner_reads_libfuzzer_status_lines():
-    run = TargetRun("check_raw", 10)
-    assert run.update("#4096\tpulse  cov: 888 ft: 2428 corp: 142/232Kb lim: 2522 exec/s: 204 rss: 176Mb")
-    assert (run.execs, run.coverage, run.features, run.corpus_size, run.exec_per_sec) == (4096, 888, 2428, 142, 204)
-    assert not run.update("stat::number_of_executed_units: 4162")
-    run.update("stat::average_exec_per_sec:     198")
-    assert (run.execs, run.exec_per_sec) == (4162, 198)
-    assert not run.update("INFO: Seed: 12345")
-
-
-def _crashing_fuzzer(tmp_path: Path) -> Path:
-    script = tmp_path / "boom_fuzzer.py"
-    script.write_text("import sys, atheris\n"
-                      "def TestOneInput(data):\n"
-                      "    raise RuntimeError('planted crash')\n"
-                      "atheris.Setup(sys.argv, TestOneInput)\natheris.Fuzz()\n", encoding="utf-8")
-    return script
-
-
-def test_runner_saves_a_crash_with_its_replay_command_and_traceback(tmp_path):
-    script = _crashing_fuzzer(tmp_path)
-    artifacts = tmp_path / "artifacts"
-    command = [sys.executable, str(script), str(tmp_path / "corpus" / "check_raw"), "-max_total_time=20",
-               f"-artifact_prefix={artifacts / 'check_raw'}/"]
-    run = run_target("check_raw", seconds=20, corpus_root=tmp_path / "corpus", artifacts_root=artifacts,
-                     command=command)
-    assert run.crashed and run.exit_code != 0 and run.error is None, run
-    crash = Path(run.crashes[0])
-    assert crash.name.startswith("crash-") and crash.is_file()
-    assert Path(f"{crash}.replay").read_text().strip() == f"python -m packverify.fuzz.libfuzzer check_raw {crash}"
-    assert "RuntimeError: planted crash" in Path(f"{crash}.txt").read_text()
-    assert run.to_dict()["crashes"] == [str(crash)]
-
-
-def test_runner_reports_a_fuzzer_that_dies_without_a_crash_as_an_error(tmp_path):
-    run = run_target("check_raw", seconds=5, corpus_root=tmp_path / "c", artifacts_root=tmp_path / "a",
-                     command=[sys.executable, "-c", "import sys; print('nope'); sys.exit(3)"])
-    assert not run.crashed and run.exit_code == 3 and "exited 3 without a crash input" in run.error
-
-
-def test_fuzz_list_and_unknown_target():
-    code, out, _ = run_captured(["fuzz", "--list"])
-    assert code == 0 and [line.split()[0] for line in out.splitlines()] == list(TARGETS)
-    code, _, err = run_captured(["fuzz", "--target", "check_rwa", "--no-run-log"])
-    assert code == 2 and "did you mean 'check_raw'" in err
-
-
-def test_fuzz_command_runs_a_target_for_real(tmp_path):
-    """``packverify fuzz`` end to end: libFuzzer in a subprocess, the contract's JSON,
-    the run log with the environment first."""
-    done = subprocess.run([sys.executable, "-m", "packverify", "fuzz", "--target", "check_raw", "--seconds", "3",
-                           "--format", "json"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout)
-    assert summary["verdict"] == "pass" and list(summary["targets"]) == ["check_raw"]
-    raw = summary["targets"]["check_raw"]
-    assert raw["execs"] > 0 and raw["exec_per_sec"] > 0 and raw["crashes"] == [] and raw["coverage"] > 100
-    assert "fuzz check_raw:" in done.stderr and "Traceback" not in done.stderr
-    log = json.loads((tmp_path / "artifacts" / "fuzz.run.json").read_text())
-    assert list(log)[0] == "environment" and log["status"] == "finished" and log["exit_code"] == 0
-    assert log["targets"]["check_raw"]["execs"] == raw["execs"]
-    assert any((tmp_path / "artifacts" / "fuzz" / "corpus" / "check_raw").iterdir())

@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+"""files-to-prompt reader: never raises, locations inside the input, deterministic, render → read round
+trip (packverify.fuzz target ``read_files_to_prompt``).
+
+Standalone atheris fuzzer, written by tests/fuzzing/make_corpus.py (libFuzzer flags;
+unchanged on ClusterFuzzLite/OSS-Fuzz)::
+
+    python tests/fuzzing/read_files_to_prompt_fuzzer.py CORPUS_DIR tests/fuzzing/corpus/read_files_to_prompt \
+        -dict=tests/fuzzing/read_files_to_prompt.dict -max_total_time=180 -artifact_prefix=artifacts/fuzz/read_files_to_prompt/
+    python tests/fuzzing/read_files_to_prompt_fuzzer.py artifacts/fuzz/read_files_to_prompt/crash-...    # replay one input
+
+``packverify fuzz --target read_files_to_prompt`` runs the same target; tests/fuzzing/test_fuzzers.py
+replays the seed corpus and pseudo-random inputs through this ``TestOneInput``.
+"""
+
+import sys
+
+import atheris
+
+with atheris.instrument_imports(include=["packverify"]):
+    from packverify.fuzz import TARGETS
+
+    TestOneInput = TARGETS["read_files_to_prompt"].load()  # the name libFuzzer harnesses use
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, TestOneInput)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()

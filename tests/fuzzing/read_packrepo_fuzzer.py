@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+"""packrepo reader: never raises, locations inside the input, deterministic, render → read round trip
+(packverify.fuzz target ``read_packrepo``).
+
+Standalone atheris fuzzer, written by tests/fuzzing/make_corpus.py (libFuzzer flags;
+unchanged on ClusterFuzzLite/OSS-Fuzz)::
+
+    python tests/fuzzing/read_packrepo_fuzzer.py CORPUS_DIR tests/fuzzing/corpus/read_packrepo \
+        -dict=tests/fuzzing/read_packrepo.dict -max_total_time=180 -artifact_prefix=artifacts/fuzz/read_packrepo/
+    python tests/fuzzing/read_packrepo_fuzzer.py artifacts/fuzz/read_packrepo/crash-...    # replay one input
+
+``packverify fuzz --target read_packrepo`` runs the same target; tests/fuzzing/test_fuzzers.py
+replays the seed corpus and pseudo-random inputs through this ``TestOneInput``.
+"""
+
+import sys
+
+import atheris
+
+with atheris.instrument_imports(include=["packverify"]):
+    from packverify.fuzz import TARGETS
+
+    TestOneInput = TARGETS["read_packrepo"].load()  # the name libFuzzer harnesses use
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, TestOneInput)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
