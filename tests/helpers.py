@@ -135,3 +135,18 @@ def stock_tiktoken(cache: Path) -> dict:
     assert encodings["cl100k"].encode("hello world") == [15339, 1917]
     assert encodings["o200k"].encode("hello world") == [24912, 2375]
     return encodings
+
+
+def reader_tools():
+    """tests/readers/tools.py (where the real packers are, how to run them) for tests
+    outside tests/readers, whose directory is not on their import path."""
+    import importlib.util
+    import sys
+
+    name = "reader_tools"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "readers" / "tools.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # before running it: its dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules[name]

@@ -87,14 +87,18 @@ def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output
     M0 same input twice => byte-identical packs
     M1 a non-referenced duplicate file => the other files' selection moves <= 1% of the budget
     M2 a file renamed => only path-derived fields differ
-    M3 budget x 2 => no selected line is lost, but to a longer line
+    M3 budget x 2 => no selected line is lost, but to a longer line       (needs {budget})
     M4 cl100k -> o200k, budget x token ratio => selected lines' Jaccard >= 0.8
+                                                                 (needs {budget} and {tokenizer})
     M5 a large vendored folder => pack unchanged but statistics.ignored_files
-    M6 a selected chunk's file removed => no overflow, budget reallocated
+    M6 a packed file removed => nothing of it packed, nothing else lost, budget reallocated
     M7 files created in another order => byte-identical packs
 
-    Every output is also checked with every oracle (--strict, --repo). On a failure
-    the input is shrunk and written with REPRODUCE.md under ARTIFACTS/meta/<relation>/.
+    The packer may write any format packverify reads (its JSON, repomix, gitingest,
+    files-to-prompt, scribe, ...): packs are compared on the files they carry. Whether
+    each output is a valid pack is judged once and reported apart, under "validity"
+    (errors fail the run, warnings never do). On a relation failure the input is shrunk
+    and written with REPRODUCE.md under ARTIFACTS/meta/<relation>/.
     """
     stdout, stderr = ctx.obj["stdout"], ctx.obj["stderr"]
     log = open_run_log(None if no_run_log else run_log, "meta", ctx.obj["argv"], stderr)
@@ -135,7 +139,7 @@ def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output
         stdout.write(rendered)
     code = ExitCode.FINDINGS if report.verdict == "fail" else ExitCode.OK
     finish_run_log(log, code, stderr, verdict=report.verdict, packer=report.packer, seed=seed, examples=examples,
-                   relations={r.name: r.to_dict() for r in report.results})
+                   relations={r.name: r.to_dict() for r in report.results}, validity=report.validity.to_dict())
     return code
 
 
@@ -144,8 +148,8 @@ def _json(report) -> str:
 
 
 def _text(report) -> str:
-    lines = [f"packverify meta: packer {report.packer}", f"seed {report.seed}, up to {report.examples} example(s) "
-             "per relation; every output checked with check --strict --repo", ""]
+    lines = [f"packverify meta: packer {report.packer}" + (f" (writes {report.format})" if report.format else ""),
+             f"seed {report.seed}, up to {report.examples} example(s) per relation", ""]
     for r in report.results:
         status = {"pass": "pass", "fail": "FAIL", "skipped": "skip"}[r.status]
         lines.append(f"{r.name}  {status:4}  {r.examples:3} example(s)  {r.title}")
@@ -153,9 +157,19 @@ def _text(report) -> str:
             lines.append(f"    {r.message}")
         if r.reproducer:
             lines.append(f"    reproducer: {r.reproducer}  (sh {r.reproducer}/reproduce.sh)")
+    validity = report.validity.to_dict()
+    lines += ["", f"validity of every output ({validity['outputs']} pack(s)): {validity['errors']} error(s), "
+              f"{validity['warnings']} warning(s)"]
+    for found in validity["findings"]:
+        lines.append(f"  {found['severity']:7}  {found['code']} in {found['outputs']} output(s): {found['message']}")
+        if found["example"]:
+            lines.append(f"           smallest input: {found['example']}")
     failed = [r.name for r in report.results if r.status == "fail"]
-    lines += ["", f"FAIL: {len(failed)} of {len(report.results)} relation(s) failed: {', '.join(failed)}" if failed
-              else f"PASS: all {len(report.results)} relation(s) held"]
+    held = [r.name for r in report.results if r.status == "pass"]
+    summary = (f"{len(failed)} of {len(report.results)} relation(s) failed: {', '.join(failed)}" if failed
+               else f"{len(held)} of {len(report.results)} relation(s) held")
+    invalid = f"; {validity['errors']} validity error(s)" if validity["status"] == "fail" else ""
+    lines += ["", f"{'FAIL' if report.verdict == 'fail' else 'PASS'}: {summary}{invalid}"]
     return "\n".join(lines) + "\n"
 
 

@@ -10,23 +10,28 @@
   code as the default template without an interpreter start-up per run (the
   test-suite uses it; the CLI always runs templates).
 * :class:`Session` — materialises each input (a :class:`packverify.repo_fixtures.Repo`
-  at ``<fresh dir>/repo``, so the directory name never varies), runs the packer,
-  checks the output with the engine (``packverify.check --strict --repo``), and
-  caches results by input so shrinking never runs a packer twice on one input.
+  at ``<session dir>/run/repo``: the same path for every run, so a packer that records
+  where it ran writes the same bytes), runs the packer, reads the output in the format
+  the first output was detected as (:mod:`packverify.meta.contents`), judges it once
+  (:mod:`packverify.meta.validity`), and caches results by input so shrinking never
+  runs a packer twice on one input.
 
-A packer that cannot be started (bad template, command not found) raises
-:class:`PackerUnavailable` — exit 2. A packer that starts but fails on an input is
-an :class:`Output` with ``returncode != 0``: a finding about that input.
+A template without ``{budget}`` (or ``{tokenizer}``) is a packer that takes none: the
+relations that need one are skipped, and inputs that differ only in it are one run.
+
+A packer that cannot be started (bad template, command not found) or writes a format
+packverify does not read raises :class:`PackerUnavailable` — exit 2. A packer that
+starts but fails on an input is an :class:`Output` with ``returncode != 0``: a validity
+problem of that input, and the relations cannot judge it (:class:`Unjudged`).
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 import os
-import re
 import shlex
 import shutil
+import string
 import subprocess
 import sys
 import tempfile
@@ -34,7 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packverify.engine import check
+import packverify.readers as readers
+from packverify.meta.contents import Contents, Entry, detect_format, read_contents
+from packverify.meta.validity import Problem, Validity, honoured, judge_output, run_problems
 from packverify.packer.build import PackError, build_pack
 from packverify.packer.discover import DiscoveryError
 from packverify.repo_fixtures import Repo, materialize
@@ -50,7 +57,12 @@ class PackerUnavailable(Exception):
 
 
 class RelationFailed(AssertionError):
-    """A relation (or the engine check of an output) does not hold: the message says how."""
+    """A relation does not hold: the message says how."""
+
+
+class Unjudged(Exception):
+    """A relation cannot be judged on this input: a run it needs failed or wrote nothing
+    readable (a validity problem, reported there). The message says which run and why."""
 
 
 class OutOfTime(Exception):
@@ -89,11 +101,13 @@ class TemplatePacker:
                     + ", ".join("{" + p + "}" for p in PLACEHOLDERS) + " (write literal braces as {{ and }})") from exc
             except (ValueError, IndexError) as exc:
                 raise PackerUnavailable(f"bad placeholder in the packer template word {word!r}: {exc}") from exc
-        joined = " ".join(self.words)
-        if "{repo}" not in joined:
+        used = {name for word in self.words for _, name, _, _ in string.Formatter().parse(word) if name}
+        if "repo" not in used:
             raise PackerUnavailable("the packer template has no {repo} placeholder: the packer would not know "
                                     "which repository to pack")
-        self.writes_out = "{out}" in joined
+        self.writes_out = "out" in used
+        self.takes_budget = "budget" in used
+        self.takes_tokenizer = "tokenizer" in used
 
     @property
     def describe(self) -> str:
@@ -113,6 +127,7 @@ class TemplatePacker:
 
     def run(self, repo: Path, budget: int, tokenizer: str, workdir: Path) -> PackerRun:
         out = workdir / "out.json"
+        out.unlink(missing_ok=True)  # a second run on the same input must not find the first one's pack
         argv = self.argv(str(repo), budget, tokenizer, str(out))
         try:
             done = subprocess.run(argv, cwd=workdir, capture_output=True, timeout=self.timeout,
@@ -138,7 +153,7 @@ class InProcessPacker:
 
     template = DEFAULT_TEMPLATE
     describe = DISPLAY_TEMPLATE
-    writes_out = True
+    writes_out = takes_budget = takes_tokenizer = True
 
     def argv(self, repo: str, budget: int, tokenizer: str, out: str) -> list[str]:
         return TemplatePacker(DEFAULT_TEMPLATE).argv(repo, budget, tokenizer, out)
@@ -172,52 +187,48 @@ class Spec:
 
 @dataclass
 class Output:
-    """What one packer run produced, and what the engine says about it."""
+    """What one packer run produced, as read (``contents``), and its validity problems."""
 
     spec: Spec
     run: PackerRun
-    document: Any = None
-    problems: list[str] = field(default_factory=list)  # engine findings, "code at pointer: message"
+    contents: Contents | None = None
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def data(self) -> bytes | None:
         return self.run.data
 
     @property
-    def chunks(self) -> list[dict]:
-        chunks = self.document.get("chunks") if isinstance(self.document, dict) else None
-        return [c for c in chunks if isinstance(c, dict)] if isinstance(chunks, list) else []
+    def document(self) -> Any:
+        """Our JSON's document; ``None`` for another format."""
+        return self.contents.document if self.contents is not None else None
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self.contents.entries if self.contents is not None else ()
 
     def figure(self, *keys: str) -> Any:
-        node = self.document
-        for key in keys:
-            if not isinstance(node, dict):
-                return None
-            node = node.get(key)
-        return node
+        """A member of our JSON's document; ``None`` when absent or for another format."""
+        return self.contents.figure(*keys) if self.contents is not None else None
+
+    def tokens(self) -> int:
+        """Real token count of what the pack carries, under the tokenizer it was asked for."""
+        return self.contents.tokens(self.spec.tokenizer) if self.contents is not None else 0
 
     def require(self, label: str) -> Output:
-        """Raise :class:`RelationFailed` unless the packer ran, wrote a pack, the pack
-        passes every oracle strictly, and it honours the requested budget and tokenizer."""
+        """This output, or :class:`Unjudged` when the run failed or wrote nothing the
+        relations can read. Whether it is a *valid* pack is not asked here (validity)."""
         run = self.run
         if run.returncode is None:
-            raise RelationFailed(f"the {label} run {run.stderr}")
+            raise Unjudged(f"the {label} run {run.stderr}")
         if run.returncode != 0:
             tail = run.stderr.strip().splitlines()[-3:]
-            raise RelationFailed(f"the packer exited {run.returncode} on the {label} input"
-                                 + (": " + " | ".join(tail) if tail else ""))
-        if run.data is None:
-            raise RelationFailed(f"the packer wrote no pack for the {label} input")
-        if self.problems:
-            more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
-            raise RelationFailed(f"the {label} pack fails check --strict --repo: " + "; ".join(self.problems[:3]) + more)
-        target, name = self.figure("budget_info", "target_budget"), self.figure("tokenizer_info", "name")
-        if target != self.spec.budget:
-            raise RelationFailed(f"the {label} pack says target_budget {target!r}; the packer was asked for "
-                                 f"--budget {self.spec.budget}")
-        if name != self.spec.tokenizer:
-            raise RelationFailed(f"the {label} pack says tokenizer {name!r}; the packer was asked for "
-                                 f"--tokenizer {self.spec.tokenizer}")
+            raise Unjudged(f"the packer exited {run.returncode} on the {label} input"
+                           + (": " + " | ".join(tail) if tail else ""))
+        if run.data is None or self.contents is None:
+            raise Unjudged(f"the packer wrote no pack for the {label} input")
+        if self.contents.unreadable:
+            raise Unjudged(f"the {label} output cannot be read as {self.contents.format}: {self.contents.unreadable}")
         return self
 
 
@@ -233,13 +244,14 @@ def scratch_root() -> str | None:
 
 
 class Session:
-    """Runs a packer on specs in fresh directories under ``workdir``, checks every
-    output with the engine, caches by input. ``run_limit``: once ``runs`` (packer
-    invocations so far) reaches it, an input never run before raises
-    :class:`OutOfTime` instead of running — a budget counted in runs, not seconds,
-    so that shrinking (and the reproducer) is the same on a slow or a busy machine."""
+    """Runs a packer on specs in one directory under ``workdir``, reads and judges every
+    output, caches by input. ``run_limit``: once ``runs`` (packer invocations so far)
+    reaches it, an input never run before raises :class:`OutOfTime` instead of running —
+    a budget counted in runs, not seconds, so that shrinking (and the reproducer) is the
+    same on a slow or a busy machine. ``format``: the format outputs are read as (default:
+    the first output's, detected); ``validity`` tallies every output's problems."""
 
-    def __init__(self, packer, workdir: str | os.PathLike | None = None) -> None:
+    def __init__(self, packer, workdir: str | os.PathLike | None = None, *, format: str | None = None) -> None:  # noqa: A002
         self.packer = packer
         self._own = workdir is None
         self.workdir = Path(tempfile.mkdtemp(prefix="packverify-meta-", dir=scratch_root())
@@ -248,6 +260,8 @@ class Session:
         self.cache: dict[tuple, Output] = {}
         self.runs = 0
         self.run_limit: int | None = None
+        self.format = format
+        self.validity = Validity()
 
     def close(self) -> None:
         if self._own:
@@ -256,43 +270,56 @@ class Session:
     def clean(self, text: str) -> str:
         """``text`` without this session's temporary paths (reports carry no absolute path)."""
         for root in {str(self.workdir), os.path.realpath(self.workdir)}:
-            text = re.sub(re.escape(root) + r"/run\d+/", "<run>/", text).replace(root, "<work>")
+            text = text.replace(root + "/run/", "<run>/").replace(root, "<work>")
         return text
+
+    def _key(self, spec: Spec, i: int) -> tuple:
+        """Inputs that differ only in what the packer is not given are one input."""
+        return (spec.repo.digest(), spec.budget if self.packer.takes_budget else None,
+                spec.tokenizer if self.packer.takes_tokenizer else None, spec.git, spec.order, i)
 
     def pack(self, spec: Spec, *, times: int = 1) -> list[Output]:
         """Run the packer ``times`` times on one materialisation of ``spec``."""
-        keys = [spec.key() + (i,) for i in range(times)]
+        keys = [self._key(spec, i) for i in range(times)]
         if all(k in self.cache for k in keys):
             return [self.cache[k] for k in keys]
         if self.run_limit is not None and self.runs >= self.run_limit:
             raise OutOfTime()
         self.runs += 1
-        run_dir = self.workdir / f"run{self.runs}"
+        run_dir = self.workdir / "run"
+        shutil.rmtree(run_dir, ignore_errors=True)
         try:
             root = materialize(spec.repo, run_dir / "repo", git=spec.git, order=spec.order)
             outputs = []
             for key in keys:
                 run = self.packer.run(root, spec.budget, spec.tokenizer, run_dir)
-                run = PackerRun(tuple(self.clean(a) for a in run.argv), run.returncode, run.data,
-                                self.clean(run.stderr))
-                output = Output(spec, run)
-                if run.data is not None:
-                    output.document, output.problems = self._verify(run.data, root, run_dir)
+                output = self._judge(spec, run, root)
                 self.cache[key] = output
                 outputs.append(output)
         finally:
             shutil.rmtree(run_dir, ignore_errors=True)
         return outputs
 
-    def _verify(self, data: bytes, root: Path, run_dir: Path) -> tuple[Any, list[str]]:
-        pack = run_dir / "checked.json"
-        pack.write_bytes(data)
-        report = check([str(pack)], repo=root, strict=True)
-        problems = [self.clean(f"{f.code} at {f.pointer or '/'}: {f.message}") for f in report.packs[0].findings]
-        if report.packs[0].internal_errors:
-            problems.append("packverify internal error while checking this pack")
-        try:
-            document = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
-            document = None
-        return document, problems
+    def _judge(self, spec: Spec, run: PackerRun, root: Path) -> Output:
+        """Read the output, judge its validity once, tally it."""
+        output = Output(spec, run)
+        problems = run_problems(run.returncode, run.data, run.stderr)
+        if not problems:
+            fmt = self._format(run.data)
+            output.contents = read_contents(run.data, fmt, str(root))
+            problems = judge_output(run.data, fmt, root) + honoured(
+                output.contents, spec.budget if self.packer.takes_budget else None,
+                spec.tokenizer if self.packer.takes_tokenizer else None)
+        output.problems = [Problem(p.code, p.severity, self.clean(p.message)) for p in problems]
+        output.run = PackerRun(tuple(self.clean(a) for a in run.argv), run.returncode, run.data,
+                               self.clean(run.stderr))
+        self.validity.record(spec, run.data, self.format, output.problems)
+        return output
+
+    def _format(self, data: bytes) -> str:
+        if self.format is None:
+            try:
+                self.format = detect_format(data)
+            except (readers.UnknownFormat, readers.AmbiguousFormat) as exc:
+                raise PackerUnavailable(f"its output is not a pack format packverify reads: {exc}") from None
+        return self.format

@@ -2,20 +2,28 @@
 inputs (docs/metamorphic.md defines each one, with its measure and threshold).
 
 One function per relation, ``check(trace, case) -> note``: it runs the packer
-through ``trace.run`` (every output must pass ``check --strict --repo`` and honour
-the requested budget and tokenizer: :meth:`Output.require`), draws what it needs
-through ``trace.draw`` (recorded, so a reproducer replays the same choices), and
-raises :class:`RelationFailed` with a precise message when the relation does not
-hold. A relation that has nothing to work on (no text file to duplicate) holds
-vacuously and says so in its note.
+through ``trace.run`` (an output the relation cannot read — the run failed, nothing
+readable was written — raises :class:`Unjudged` from :meth:`Output.require`), draws
+what it needs through ``trace.draw`` (recorded, so a reproducer replays the same
+choices), and raises :class:`RelationFailed` with a precise message when the relation
+does not hold. A relation that has nothing to work on (no text file to duplicate)
+holds vacuously and says so in its note.
 
-Leaves alone: how inputs are generated and shrunk (``search``), and where
-reproducers go (``reproducer``).
+Packs are compared on what they carry (:mod:`packverify.meta.contents`: files, their
+text, ranges where the format states them), in any format packverify reads; our JSON's
+documents are compared whole where a relation says which fields may change. A packer
+whose template has no ``{budget}`` is held to what each relation states without one
+(``needs`` says which relations cannot be stated at all; docs/metamorphic.md).
+
+Leaves alone: whether each output is a valid pack (``validity``: judged once per
+output, never inside a relation), how inputs are generated and shrunk (``search``),
+and where reproducers go (``reproducer``).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 import os
@@ -25,17 +33,18 @@ from typing import Any
 
 from packverify import tokenizer as _tokenizer
 from packverify.format import COMMON_VENDOR_DIRS, DEFAULT_UNDERFLOW, split_lines
+from packverify.meta.contents import Entry
 from packverify.meta.packers import Output, RelationFailed, Spec
 from packverify.packer.build import MANIFESTS
 from packverify.pointer import to_pointer
 from packverify.repo_fixtures import Repo, RepoFile
+from packverify.repro.content_diff import content_difference, diff_entries, summarize
 from packverify.sample_text import synthetic_text
 
 TEXT_KINDS = ("code", "markdown", "config", "text")
 M1_THRESHOLD = 0.01  # share of the budget the duplicate may displace
 M4_THRESHOLD = 0.8  # Jaccard index of the selected lines
 M6_SLACK = (0.02, 16)  # (share of the removed file's tokens, tokens) of chunk-boundary effects tolerated
-MAX_LINES_PER_CHUNK = 1_000_000  # a hostile pack's range never makes us allocate a billion lines
 
 
 @dataclass(frozen=True)
@@ -57,21 +66,30 @@ class Relation:
     name: str
     title: str
     check: Callable[[Any, Case], str]
+    needs: tuple[str, ...] = ()  # placeholders without which the relation says nothing: skipped
 
 
 # ---------------------------------------------------------------- measures
 
 
 def selected_lines(output: Output, *, without: Iterable[str] = ()) -> set[tuple[str, int]]:
-    """Every (file_path, line) that a chunk of the pack covers, whatever its mode."""
+    """Every (file path, line) that an entry of the pack covers, whatever its mode: its
+    stated range, else the lines of its text (formats that state no range)."""
     skip = set(without)
-    lines: set[tuple[str, int]] = set()
-    for c in output.chunks:
-        path, start, end = c.get("file_path"), c.get("start_line"), c.get("end_line")
-        if not isinstance(path, str) or type(start) is not int or type(end) is not int or path in skip:
-            continue
-        lines.update((path, n) for n in range(start, min(end, start + MAX_LINES_PER_CHUNK) + 1))
-    return lines
+    return {(e.path, n) for e in output.entries if e.path not in skip for n in e.lines()}
+
+
+def sorted_entries(output: Output, rename: dict[str, str] | None = None, *,
+                   without: Iterable[str] = ()) -> list[Entry]:
+    """The pack's entries in a fixed order (the order of a pack is M7's question), paths renamed."""
+    rename, skip = rename or {}, set(without)
+    entries = [dataclasses.replace(e, path=rename.get(e.path, e.path)) for e in output.entries if e.path not in skip]
+    return sorted(entries, key=Entry.key)
+
+
+def budgeted(trace) -> bool:
+    """The packer is given a budget (its template has ``{budget}``)."""
+    return bool(trace.session.packer.takes_budget)
 
 
 def describe_lines(lines: Iterable[tuple[str, int]], limit: int = 3) -> str:
@@ -149,6 +167,19 @@ def _short(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+def pack_difference(a: Output, b: Output) -> str:
+    """Where two packs' bytes differ, said by what they carry: for our JSON the first JSON
+    pointer; for another format the first file (or line outside the files) that differs."""
+    if a.document is not None:
+        return byte_difference(a.data, b.data)
+    diff = diff_entries(a.entries, b.entries)
+    if diff.total == 0:
+        diff = content_difference(a.data, b.data) or diff
+    if diff.total == 0:
+        return byte_difference(a.data, b.data)
+    return summarize(diff, ("the first", "the second"))
+
+
 def byte_difference(a: bytes, b: bytes) -> str:
     """Where two packs differ: every JSON difference's first pointer, else the first byte."""
     try:
@@ -187,7 +218,7 @@ def m0_same_input(trace, case: Case) -> str:
     second.require("second")
     if first.data != second.data:
         raise RelationFailed("two runs on the same repository wrote different packs: "
-                             + byte_difference(first.data, second.data))
+                             + pack_difference(first, second))
     return f"identical ({len(first.data)} bytes)"
 
 
@@ -206,7 +237,8 @@ def _copy_candidates(repo: Repo, source: str) -> list[str]:
 
 
 def m1_duplicate(trace, case: Case) -> str:
-    """A non-referenced duplicate file ⇒ the selection of the other files moves ≤ 1% of the budget."""
+    """A non-referenced duplicate file ⇒ the selection of the other files moves ≤ 1% of the
+    budget (of a packer without one: of the tokens the base pack carries)."""
     base = trace.run("base", case.spec()).require("base")
     sources = [f.path for f in _files_with_text(case.repo) if _copy_candidates(case.repo, f.path)]
     if not sources:
@@ -221,7 +253,9 @@ def m1_duplicate(trace, case: Case) -> str:
     changed = before ^ after
     weight = LineTokens(case.repo, "cl100k")
     moved = weight.total(changed)
-    share = moved / case.budget
+    scale = case.budget if budgeted(trace) else max(1, base.contents.tokens("cl100k"))
+    of = f"the budget {case.budget}" if budgeted(trace) else f"the base pack's {scale} tokens"
+    share = moved / scale
     if share > M1_THRESHOLD:
         lost, gained = before - after, after - before
         detail = "; ".join(part for part in (
@@ -229,7 +263,7 @@ def m1_duplicate(trace, case: Case) -> str:
         copied = sum(1 for path, _ in selected_lines(follow) if path == copy)
         raise RelationFailed(
             f"adding {copy!r}, a copy of {source!r}, moved {moved} tokens of the other files' selection "
-            f"({share:.2%} of the budget {case.budget}; at most {M1_THRESHOLD:.0%}): {detail}"
+            f"({share:.2%} of {of}; at most {M1_THRESHOLD:.0%}): {detail}"
             + (f"; the copy itself took {copied} line(s)" if copied else ""))
     return f"{copy!r}: {moved} tokens moved ({share:.2%})"
 
@@ -296,7 +330,7 @@ def _normalized(output: Output, rename: dict[str, str] | None = None, *, drop: I
 def m2_rename(trace, case: Case) -> str:
     """Rename a file, content unchanged ⇒ only path-derived fields differ."""
     base = trace.run("base", case.spec()).require("base")
-    selected = {c.get("file_path") for c in base.chunks}
+    selected = {e.path for e in base.entries}
     movable = [f.path for f in _files_with_text(case.repo) if _neutral(f.path) and rename_candidates(case.repo, f.path)]
     if not movable:
         return "vacuous: no file with a neutral, order-preserving new name"
@@ -304,6 +338,12 @@ def m2_rename(trace, case: Case) -> str:
     old = trace.draw("rename", "sampled_from", preferred)
     new = trace.draw("to", "sampled_from", rename_candidates(case.repo, old))
     follow = trace.run("followup", case.spec(repo=case.repo.renamed(old, new))).require("follow-up")
+    if base.document is None:  # another format: compared on the files it carries
+        diff = diff_entries(sorted_entries(base, {old: new}), sorted_entries(follow))
+        if diff.total:
+            raise RelationFailed(f"renaming {old!r} to {new!r} changed what is packed (files sorted by path): "
+                                 + summarize(diff, ("the base pack (renamed)", "the follow-up")))
+        return f"{old!r} → {new!r}: the same files"
     expected, got = _normalized(base, {old: new}), _normalized(follow)
     found = json_difference(expected, got)
     if found is not None:
@@ -314,15 +354,16 @@ def m2_rename(trace, case: Case) -> str:
 
 
 def m3_budget_doubled(trace, case: Case) -> str:
-    """Budget × 2 ⇒ coverage never decreases: actual_tokens does not fall, and every
+    """Budget × 2 ⇒ coverage never decreases: the packed tokens do not fall, and every
     line selected before still is — except lines displaced by a longer one: lines may
     leave only if together they weigh less than the longest line that entered (a line
     that did not fit before now fits and takes their place; docs/metamorphic.md)."""
     base = trace.run("base", case.spec()).require("base")
     bigger = trace.run("double", case.spec(budget=case.budget * 2)).require("doubled-budget")
-    a, b = base.figure("budget_info", "actual_tokens"), bigger.figure("budget_info", "actual_tokens")
+    a, b = base.tokens(), bigger.tokens()
     if b < a:
-        raise RelationFailed(f"actual_tokens fell from {a} at budget {case.budget} to {b} at budget {case.budget * 2}")
+        raise RelationFailed(f"the packed text's tokens fell from {a} at budget {case.budget} to {b} at budget "
+                             f"{case.budget * 2}")
     before, after = selected_lines(base), selected_lines(bigger)
     lost = before - after
     if not lost:
@@ -343,12 +384,10 @@ def m3_budget_doubled(trace, case: Case) -> str:
 def m4_tokenizer(trace, case: Case) -> str:
     """cl100k → o200k with the budget scaled by the token ratio ⇒ selection Jaccard ≥ 0.8."""
     base = trace.run("base", case.spec()).require("base")
-    contents = [c.get("content") for c in base.chunks if isinstance(c.get("content"), str)]
-    cl100k = base.figure("budget_info", "actual_tokens") or 0
-    if not contents or not cl100k:
+    cl100k = base.tokens()
+    if not cl100k:
         return "vacuous: the base pack is empty"
-    o200k = sum(_tokenizer.count_many(_tokenizer.get_encoding("o200k"), contents))
-    ratio = o200k / cl100k
+    ratio = base.contents.tokens("o200k") / cl100k
     budget, scaled = case.budget, round(case.budget * ratio)
     if scaled < 1000:  # the format's minimum budget: compare at the smallest budget both sides can use
         budget = math.ceil(1000 / ratio)
@@ -384,6 +423,12 @@ def m5_vendor(trace, case: Case) -> str:
     if not added:
         return "vacuous: the vendored paths are taken"
     follow = trace.run("followup", case.spec(repo=repo)).require("follow-up")
+    if base.document is None:  # another format: compared on the files it carries
+        diff = diff_entries(sorted_entries(base), sorted_entries(follow))
+        if diff.total:
+            raise RelationFailed(f"adding {added} vendored file(s) under {top}/ changed what is packed: "
+                                 + summarize(diff, ("the base pack", "the follow-up")))
+        return f"{added} file(s) under {top}/: the same files"
     drop = [("statistics", "ignored_files")]
     found = json_difference(_normalized(base, drop=drop), _normalized(follow, drop=drop))
     if found is not None:
@@ -396,30 +441,50 @@ def m5_vendor(trace, case: Case) -> str:
 
 
 def m6_remove_file(trace, case: Case) -> str:
-    """Remove a selected chunk's file ⇒ no overflow, the budget is reallocated."""
+    """Remove a file the base pack carries whole ⇒ the pack has nothing of it and loses
+    nothing else: a packer without a budget packs the other files as before; one with a
+    budget does not pack less of them, and reallocates the freed budget (docs/metamorphic.md)."""
     base = trace.run("base", case.spec()).require("base")
-    selected = sorted({c.get("file_path") for c in base.chunks if c.get("selected_mode", "full") == "full"
-                       and isinstance(c.get("file_path"), str) and case.repo.get(c.get("file_path"))})
+    selected = sorted({e.path for e in base.entries if e.mode == "full" and case.repo.get(e.path)})
     if not selected:
         return "vacuous: nothing selected"
     gone = trace.draw("remove", "sampled_from", selected)
     follow = trace.run("followup", case.spec(repo=case.repo.without(gone))).require("follow-up")
-    if any(c.get("file_path") == gone for c in follow.chunks):
-        raise RelationFailed(f"{gone!r} was removed, but the follow-up pack still has chunks of it")
+    if any(e.path == gone for e in follow.entries):
+        raise RelationFailed(f"{gone!r} was removed, but the follow-up pack still has entries of it")
+    if not budgeted(trace):
+        diff = diff_entries(sorted_entries(base, without=[gone]), sorted_entries(follow))
+        if diff.total:
+            raise RelationFailed(f"after removing {gone!r} the other files are not packed as before: "
+                                 + summarize(diff, ("the base pack", "the follow-up")))
+        return f"removed {gone!r}: the other files packed as before"
+    return _m6_reallocated(base, follow, case, gone)
+
+
+def _m6_reallocated(base: Output, follow: Output, case: Case, gone: str) -> str:
+    """M6 (c) and (d) for a packer with a budget: nothing hidden, nothing lost, budget reused."""
     text = case.repo.text(gone) or ""
     removed = _tokenizer.count(_tokenizer.get_encoding("cl100k"), text)
     slack = math.ceil(M6_SLACK[0] * removed) + M6_SLACK[1]
-    available = (base.figure("statistics", "total_tokens") or 0) - removed
+    before, after = base.tokens(), follow.tokens()
+    kept = before - base.contents.tokens_of(gone, "cl100k")
+    margin = slack + math.ceil(DEFAULT_UNDERFLOW * case.budget)  # a fill may stop anywhere in its last 0.5%
+    if after < kept - margin:
+        raise RelationFailed(f"after removing {gone!r} the pack carries {after} tokens, less than the {kept} of the "
+                             f"other files the base pack carried (tolerance {margin}): it packs less with more room")
+    total = base.figure("statistics", "total_tokens")
+    if not isinstance(total, int):  # the format claims no total: (c) and (d) cannot be stated
+        return f"removed {gone!r}: {before} → {after} tokens"
+    available = total - removed
     claimed = follow.figure("statistics", "total_tokens") or 0
     if claimed < available - slack:
         raise RelationFailed(f"after removing {gone!r} ({removed} tokens) the follow-up pack claims total_tokens "
-                             f"{claimed}, but the base pack's {base.figure('statistics', 'total_tokens')} minus the "
-                             f"file leaves {available} (tolerance {slack}): the claim hides content it left out")
-    actual = follow.figure("budget_info", "actual_tokens") or 0
-    if available - slack > case.budget and actual < (1 - DEFAULT_UNDERFLOW) * case.budget:
-        raise RelationFailed(f"after removing {gone!r} the pack holds {actual} tokens of budget {case.budget} "
+                             f"{claimed}, but the base pack's {total} minus the file leaves {available} "
+                             f"(tolerance {slack}): the claim hides content it left out")
+    if available - slack > case.budget and after < (1 - DEFAULT_UNDERFLOW) * case.budget:
+        raise RelationFailed(f"after removing {gone!r} the pack holds {after} tokens of budget {case.budget} "
                              f"although {available} tokens remain: the freed budget was not reallocated")
-    return f"removed {gone!r}: {base.figure('budget_info', 'actual_tokens')} → {actual} tokens"
+    return f"removed {gone!r}: {before} → {after} tokens"
 
 
 def m7_creation_order(trace, case: Case) -> str:
@@ -431,7 +496,7 @@ def m7_creation_order(trace, case: Case) -> str:
     follow = trace.run("followup", case.spec(order=tuple(order))).require("follow-up")
     if base.data != follow.data:
         raise RelationFailed("creating the files in another order changed the pack: "
-                             + byte_difference(base.data, follow.data))
+                             + pack_difference(base, follow))
     return "identical"
 
 
@@ -440,9 +505,12 @@ RELATIONS: dict[str, Relation] = {r.name: r for r in (
     Relation("M1", "a non-referenced duplicate file ⇒ the other files' selection moves ≤ 1% of the budget",
              m1_duplicate),
     Relation("M2", "a file renamed, content unchanged ⇒ only path-derived fields differ", m2_rename),
-    Relation("M3", "budget × 2 ⇒ actual_tokens never falls; no selected line is lost but to a longer one", m3_budget_doubled),
-    Relation("M4", "cl100k → o200k, budget × token ratio ⇒ selected lines' Jaccard ≥ 0.8", m4_tokenizer),
+    Relation("M3", "budget × 2 ⇒ the packed tokens never fall; no selected line is lost but to a longer one",
+             m3_budget_doubled, ("budget",)),
+    Relation("M4", "cl100k → o200k, budget × token ratio ⇒ selected lines' Jaccard ≥ 0.8", m4_tokenizer,
+             ("budget", "tokenizer")),
     Relation("M5", "a large vendored folder ⇒ pack unchanged but statistics.ignored_files", m5_vendor),
-    Relation("M6", "a selected chunk's file removed ⇒ no overflow, the budget is reallocated", m6_remove_file),
+    Relation("M6", "a packed file removed ⇒ nothing of it is packed, nothing else is lost, the budget is reallocated",
+             m6_remove_file),
     Relation("M7", "files created in another order ⇒ a byte-identical pack", m7_creation_order),
 )}

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from packverify.meta.packers import OutOfTime, PackerUnavailable, RelationFailed, Session
+from packverify.meta.packers import OutOfTime, PackerUnavailable, RelationFailed, Session, Unjudged
 from packverify.meta.relations import RELATIONS, Case
 from packverify.meta.trace import ChoiceNotApplicable, Failure, Trace, replay
 from packverify.repo_fixtures import Repo, RepoFile
@@ -94,11 +94,21 @@ def cases(fixed: Repo | None = None, git: bool | None = None, *, max_files: int 
 
 @dataclass
 class _SearchState:
-    """What the probe learnt: examples run (shrinking aside), their notes, the last failure."""
+    """What the probe learnt: examples run (shrinking aside), their notes, the last failure.
+    An example the relation could not judge (a run failed: a validity problem) is noted
+    ``unjudged: why`` and counts as holding — the run's validity section reports it."""
 
     examples: int = 0
     notes: list[str] = field(default_factory=list)
     failure: Failure | None = None
+
+    def message(self) -> str:
+        vacuous = sum(1 for n in self.notes if n.startswith("vacuous"))
+        unjudged = [n[len("unjudged: "):] for n in self.notes if n.startswith("unjudged: ")]
+        extra = [f"{vacuous} vacuous"] if vacuous else []
+        if unjudged:
+            extra.append(f"{len(unjudged)} not judged: {unjudged[0]}")
+        return f"held on {self.examples} example(s)" + (f" ({'; '.join(extra)})" if extra else "")
 
 
 def _probe(name: str, session: Session, state: _SearchState, *, examples: int, seed: int, fixed: Repo | None,
@@ -125,6 +135,8 @@ def _probe(name: str, session: Session, state: _SearchState, *, examples: int, s
             note = relation.check(trace, case)
         except OutOfTime:
             return
+        except Unjudged as reason:
+            note = f"unjudged: {session.clean(str(reason))}"
         except RelationFailed as failure:
             if not shrinking:
                 state.examples += 1
@@ -170,9 +182,11 @@ def check_relation(name: str, session: Session, *, examples: int, seed: int, fix
     finally:
         session.run_limit = None
     if state.failure is None:
-        vacuous = sum(1 for n in state.notes if n.startswith("vacuous"))
-        message = f"held on {state.examples} example(s)" + (f" ({vacuous} vacuous)" if vacuous else "")
-        return RelationResult(name, title, "pass", state.examples, message)
+        unjudged = [n for n in state.notes if n.startswith("unjudged: ")]
+        if state.notes and len(unjudged) == len(state.notes):
+            return RelationResult(name, title, "skipped", state.examples,
+                                  f"skipped: not judged on any example ({unjudged[0]}; see validity)")
+        return RelationResult(name, title, "pass", state.examples, state.message())
     share = 1 - HYPOTHESIS_SHARE if fixed is None else 1
     failure = reduce_repository(name, session, state.failure, runs=max(1, int(shrink_runs * share)))
     if interrupted:
@@ -206,8 +220,8 @@ def reduce_repository(name: str, session: Session, failure: Failure, *, runs: in
             return False
         smaller = Case(repo, current.case.budget, current.case.git)
         try:
-            found = replay(name, session, smaller, current.draws)
-        except (ChoiceNotApplicable, OutOfTime):
+            found, _ = replay(name, session, smaller, current.draws)
+        except (ChoiceNotApplicable, OutOfTime, Unjudged):
             return False
         if found is None:
             return False

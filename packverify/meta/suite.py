@@ -1,9 +1,13 @@
-"""``run_meta``: every relation against one packer, with a reproducer per failure.
+"""``run_meta``: every relation against one packer, with a reproducer per failure, and
+the validity of every output the packer wrote, reported once.
 
-Checks that the packer can run at all (a two-file repository must pack: otherwise
-exit 2, not eight failed relations), searches each relation in turn
-(:mod:`packverify.meta.search`), and writes ``artifacts/meta/<relation>/`` for each
-failure (:mod:`packverify.meta.reproducer`). Leaves alone: rendering and exit codes
+Checks that the packer can run at all (a two-file repository must pack, in a format
+packverify reads: otherwise exit 2, not eight failed relations), skips the relations the
+template cannot express (no ``{budget}``: M3, M4; no ``{tokenizer}``: M4), searches each
+other relation in turn (:mod:`packverify.meta.search`), writes
+``artifacts/meta/<relation>/`` for each failure and ``artifacts/meta/validity/<code>/``
+for each validity problem (:mod:`packverify.meta.reproducer`). The verdict fails when a
+relation fails or an output has a validity error. Leaves alone: rendering and exit codes
 (packverify/cli/meta_cmd.py).
 """
 
@@ -17,8 +21,9 @@ from typing import Any
 from packverify._version import tool_info
 from packverify.meta.packers import PackerUnavailable, Session, Spec
 from packverify.meta.relations import RELATIONS
-from packverify.meta.reproducer import write_reproducer
+from packverify.meta.reproducer import write_reproducer, write_validity_example
 from packverify.meta.search import DEFAULT_SHRINK_RUNS, RelationResult, check_relation
+from packverify.meta.validity import Validity
 from packverify.repo_fixtures import Repo, RepoFile, read_tree
 
 
@@ -27,7 +32,7 @@ def preflight(session: Session) -> None:
     cannot be tested at all (exit 2)."""
     tiny = Repo((RepoFile("README.md", b"# Preflight\n\nA tiny repository.\n", 1, "markdown"),
                  RepoFile("src/main.py", b"print('hello')\n", 1, "code")))
-    [output] = session.pack(Spec(tiny, 1000))
+    [output] = session.pack(Spec(tiny, 1000))  # the first output: its format is the session's
     run = output.run
     if run.returncode is None:
         raise PackerUnavailable(f"the packer did not finish on a two-file repository: {run.stderr}")
@@ -38,6 +43,15 @@ def preflight(session: Session) -> None:
     if run.data is None:
         raise PackerUnavailable("the packer wrote no pack for a two-file repository "
                                 "(with {out} it must write there, without it to standard output)")
+    if output.contents is not None and output.contents.unreadable:
+        raise PackerUnavailable(f"its output for a two-file repository cannot be read as {session.format}: "
+                                f"{output.contents.unreadable}")
+
+
+def missing_placeholders(packer, name: str) -> list[str]:
+    """The placeholders relation ``name`` needs that the packer's template lacks."""
+    given = {"budget": packer.takes_budget, "tokenizer": packer.takes_tokenizer}
+    return [p for p in RELATIONS[name].needs if not given[p]]
 
 
 @dataclass
@@ -46,14 +60,18 @@ class MetaReport:
     seed: int
     examples: int
     results: list[RelationResult]
+    validity: Validity
+    format: str | None = None  # the format the packer's outputs were read as
 
     @property
     def verdict(self) -> str:
-        return "fail" if any(r.status == "fail" for r in self.results) else "pass"
+        failed = any(r.status == "fail" for r in self.results) or self.validity.status == "fail"
+        return "fail" if failed else "pass"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"tool": tool_info(), "verdict": self.verdict, "packer": self.packer, "seed": self.seed,
-                "examples": self.examples, "relations": {r.name: r.to_dict() for r in self.results}}
+        return {"tool": tool_info(), "verdict": self.verdict, "packer": self.packer, "format": self.format,
+                "seed": self.seed, "examples": self.examples,
+                "relations": {r.name: r.to_dict() for r in self.results}, "validity": self.validity.to_dict()}
 
 
 def run_meta(packer, *, relations: Sequence[str] | None = None, examples: int = 10, seed: int = 0,
@@ -73,13 +91,21 @@ def run_meta(packer, *, relations: Sequence[str] | None = None, examples: int = 
         git = repo is not None and (Path(repo) / ".git").exists()
         results = []
         for name in names:
-            result = check_relation(name, session, examples=examples, seed=seed, fixed=fixed, git=git,
-                                    shrink_runs=shrink_runs, budgets=budgets, progress=progress)
+            missing = missing_placeholders(packer, name)
+            if missing:
+                result = RelationResult(name, RELATIONS[name].title, "skipped", 0, "skipped: the packer takes no "
+                                        + " and no ".join("{" + p + "}" for p in missing))
+            else:
+                result = check_relation(name, session, examples=examples, seed=seed, fixed=fixed, git=git,
+                                        shrink_runs=shrink_runs, budgets=budgets, progress=progress)
             if result.failure is not None and artifacts is not None:
-                result.reproducer = write_reproducer(Path(artifacts), name, packer, result, seed)
+                result.reproducer = write_reproducer(Path(artifacts), name, packer, result, seed, session.format)
             results.append(result)
             if progress:
                 progress(name, "done")
+        if artifacts is not None:
+            for tally in session.validity.findings():
+                tally.where = write_validity_example(Path(artifacts), tally, packer)
     finally:
         session.close()
-    return MetaReport(packer.describe, seed, examples, results)
+    return MetaReport(packer.describe, seed, examples, results, session.validity, session.format)

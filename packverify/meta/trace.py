@@ -7,6 +7,15 @@ again with recorded draws — the reproducer on a saved case, and the search's o
 tree reduction. Replaying never needs hypothesis (a reproducer runs where it is not
 installed), so hypothesis is imported only when a draw is really drawn.
 
+A reproducer may have to make a choice that was never recorded — the failure it saved
+came before that choice (a run that failed earlier; another packer, ``--packer``, that
+gets further on the same case) — or whose recorded value is not among the choices any
+more (another packer packed other files). It then takes the simplest value — the first
+of a list, the lower bound, the order given: what hypothesis shrinks every choice
+towards — and lists the label in ``substituted`` (``lenient``). The search's own
+reduction never does: a case that gets further than the recorded failure is another
+failure, not a smaller one.
+
 Leaves alone: generating and shrinking cases (``search``), writing reproducers
 (``reproducer``).
 """
@@ -49,10 +58,13 @@ class Failure:
 class Trace:
     """What one relation check did: its draws (by label) and its packer runs."""
 
-    def __init__(self, session: Session, data: Any = None, replay: dict[str, Any] | None = None) -> None:
+    def __init__(self, session: Session, data: Any = None, replay: dict[str, Any] | None = None, *,
+                 lenient: bool = False) -> None:
         self.session = session
         self.data = data
         self.replay = replay
+        self.lenient = lenient
+        self.substituted: list[str] = []
         self.draws: dict[str, Any] = {}
         self.runs: list[TracedRun] = []
 
@@ -63,16 +75,19 @@ class Trace:
         return value
 
     def _recorded(self, label: str, kind: str, args: Sequence) -> Any:
-        if label not in self.replay:
-            raise ChoiceNotApplicable(label)
-        value = self.replay[label]
-        if kind == "permutations":  # a reduced tree: keep the recorded order of the files that are left
-            value = [item for item in value if item in args]
-        valid = (value in args if kind == "sampled_from" else
-                 args[0] <= value <= args[1] if kind == "integers" else sorted(value) == sorted(args))
-        if not valid:
-            raise ChoiceNotApplicable(label)
-        return value
+        value = self.replay.get(label)
+        if label in self.replay and kind == "permutations" and isinstance(value, list):
+            value = [item for item in value if item in args]  # a reduced tree: the recorded order of what is left
+        valid = label in self.replay and (
+            value in args if kind == "sampled_from" else
+            isinstance(value, int) and args[0] <= value <= args[1] if kind == "integers" else
+            sorted(value) == sorted(args) if isinstance(value, list) else False)
+        if valid:
+            return value
+        if self.lenient and args and (kind != "integers" or args[0] <= args[1]):
+            self.substituted.append(label)
+            return list(args) if kind == "permutations" else args[0]
+        raise ChoiceNotApplicable(label)
 
     def _drawn(self, label: str, kind: str, args: Sequence) -> Any:
         # Imported here, not at the top: a replay (the reproducer) must run without hypothesis.
@@ -95,12 +110,16 @@ class Trace:
         return outputs
 
 
-def replay(name: str, session: Session, case: Case, draws: dict[str, Any]) -> Failure | None:
-    """Run relation ``name`` on ``case`` with recorded ``draws``: the failure, or ``None``
-    when it holds. Raises :class:`ChoiceNotApplicable` when a recorded choice no longer applies."""
-    trace = Trace(session, replay=draws)
+def replay(name: str, session: Session, case: Case, draws: dict[str, Any], *,
+           lenient: bool = False) -> tuple[Failure | None, list[str]]:
+    """Run relation ``name`` on ``case`` with recorded ``draws``: (the failure, or ``None``
+    when it holds; the labels whose choice was substituted — only when ``lenient``).
+    Raises :class:`ChoiceNotApplicable` when a recorded choice was never made or no
+    longer applies (unless ``lenient``), and :class:`~packverify.meta.packers.Unjudged`
+    when a run the relation needs failed."""
+    trace = Trace(session, replay=draws, lenient=lenient)
     try:
         RELATIONS[name].check(trace, case)
     except RelationFailed as failure:
-        return Failure(case, session.clean(str(failure)), dict(trace.draws), list(trace.runs))
-    return None
+        return Failure(case, session.clean(str(failure)), dict(trace.draws), list(trace.runs)), trace.substituted
+    return None, trace.substituted

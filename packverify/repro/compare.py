@@ -7,19 +7,25 @@ index by index, ``1``/``1.0``/``true`` told apart. Output order is the document'
 (keys sorted), so the same pair always gives the same diff. Long values are
 abbreviated and at most ``limit`` pointers are listed (all are counted).
 
+Outputs in a foreign pack format (repomix, gitingest, files-to-prompt, scribe, …:
+``packverify.readers``) are also compared by what they carry — which file's text
+differs and from which line, files added, removed or reordered (content_diff.py).
+
 Deliberately left alone: array alignment (an element inserted near the front shows
 as every later index changed — the byte offset and the count still say where and
-how much) and non-JSON formats (the byte offset and excerpt are what we give).
+how much), and formats no reader knows (the byte offset and excerpt are what we give).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Callable
 from typing import Any
 
 from packverify.pointer import to_pointer
+from packverify.repro.content_diff import content_difference
 from packverify.repro.results import Difference, JsonDiff
 
 LIMIT = 50  # pointers listed per pair; a reshuffled pack would otherwise list thousands
@@ -122,11 +128,17 @@ def difference(name_a: str, a: bytes, name_b: str, b: bytes, *, limit: int = LIM
     ok_a, doc_a = _parse(a)
     ok_b, doc_b = _parse(b)
     diff = json_diff(doc_a, doc_b, limit=limit, scrub=scrub) if ok_a and ok_b else None
-    if diff is None:
-        note = "not both JSON: byte comparison only"
+    content = content_difference(a, b, limit=limit)
+    if content is not None:
+        content = dataclasses.replace(content, changes=tuple(scrub(c) for c in content.changes))
+    if diff is None and content is not None:
+        note = f"compared as {content.format} packs (not JSON)"
+    elif diff is None:
+        note = "not both JSON, not a pack format packverify reads: byte comparison only"
     elif diff.total == 0:
         note = "equal as JSON values: only the serialization differs (key order, spacing, escapes, number format)"
     else:
         note = ""
     return Difference(a=name_a, b=name_b, first_byte_offset=offset, sizes=(len(a), len(b)),
-                      context=(scrub(_excerpt(a, offset)), scrub(_excerpt(b, offset))), json=diff, note=note)
+                      context=(scrub(_excerpt(a, offset)), scrub(_excerpt(b, offset))), json=diff, note=note,
+                      content=content)

@@ -13,6 +13,7 @@ import re
 import shlex
 from typing import IO, Any
 
+from packverify.repro.content_diff import describe_change
 from packverify.repro.results import INHERENT, Difference, ReproReport
 from packverify.repro.variations import VARIATIONS
 
@@ -122,6 +123,12 @@ def _difference(diff: Difference) -> list[str]:
         if diff.json.total > TEXT_POINTERS:
             lines.append(f"  … {diff.json.total - TEXT_POINTERS} more differing pointers (--format json lists "
                          f"{len(diff.json.changes)})")
+    if diff.content is not None:
+        lines.append(f"  read as {diff.content.format}:")
+        lines += [f"    {describe_change(change, (diff.a, diff.b))}" for change in diff.content.changes[:TEXT_POINTERS]]
+        if diff.content.total > TEXT_POINTERS:
+            lines.append(f"  … {diff.content.total - TEXT_POINTERS} more differences (--format json lists "
+                         f"{len(diff.content.changes)})")
     return lines
 
 

@@ -57,6 +57,20 @@ class JsonDiff:
 
 
 @dataclass(frozen=True)
+class ContentDiff:
+    """Where two packs of a foreign format differ in what they carry (content_diff.py):
+    at most ``limit`` changes, ``total`` counted."""
+
+    format: str  # the reader both were read with
+    changes: tuple[dict[str, Any], ...]  # {"kind": removed|added|text|range|mode|order|outside, ...}
+    total: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": self.format, "total": self.total, "truncated": self.total > len(self.changes),
+                "changes": list(self.changes)}
+
+
+@dataclass(frozen=True)
 class Difference:
     a: str  # run names
     b: str
@@ -65,11 +79,12 @@ class Difference:
     context: tuple[str, str]  # a few bytes from the first difference on, escaped
     json: JsonDiff | None  # None when either output is not JSON
     note: str = ""
+    content: ContentDiff | None = None  # None unless the outputs are a foreign pack format (readers)
 
     def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "first_byte_offset": self.first_byte_offset, "sizes": list(self.sizes),
                 "context": list(self.context), "json": None if self.json is None else self.json.to_dict(),
-                "note": self.note}
+                "content": None if self.content is None else self.content.to_dict(), "note": self.note}
 
 
 @dataclass(frozen=True)

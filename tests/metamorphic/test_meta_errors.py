@@ -63,14 +63,30 @@ def test_an_unreadable_reproducer_is_exit_2_with_the_reason(tmp_path, change, ne
     assert code == 2 and needle in message, message
 
 
-def test_a_recorded_choice_that_no_longer_applies_is_exit_2(tmp_path, monkeypatch):
+def test_a_recorded_choice_that_no_longer_applies_takes_the_simplest_and_says_so(tmp_path, monkeypatch):
     def needs_a_choice(trace, case):
-        trace.draw("source", "sampled_from", ["a.py"])
+        assert trace.draw("source", "sampled_from", ["a.py", "b.py"]) == "a.py"
         return "drew"
 
     monkeypatch.setitem(relations_module.RELATIONS, "M0", Relation("M0", "draws", needs_a_choice))
     code, message = replay_directory(_case_dir(tmp_path, draws={"source": "gone.py"}))
-    assert code == 2 and "no longer applies" in message, message
+    assert code == 0 and "source — the simplest choice was taken" in message, message
+
+
+def test_the_search_reduction_never_substitutes_a_choice(tmp_path):
+    from packverify.meta.trace import ChoiceNotApplicable, Trace
+
+    session = Session(InProcessPacker(), tmp_path / "work")
+    try:
+        with pytest.raises(ChoiceNotApplicable):
+            Trace(session, replay={"source": "gone.py"}).draw("source", "sampled_from", ["a.py"])
+        with pytest.raises(ChoiceNotApplicable):
+            Trace(session, replay={}).draw("copy", "sampled_from", ["a.py"])
+        lenient = Trace(session, replay={}, lenient=True)
+        assert lenient.draw("n", "integers", [3, 9]) == 3 and lenient.draw("o", "permutations", ["b", "a"]) == ["b", "a"]
+        assert lenient.substituted == ["n", "o"]
+    finally:
+        session.close()
 
 
 def test_the_command_reports_a_bug_as_an_internal_error(broken_m0, tmp_path, monkeypatch):

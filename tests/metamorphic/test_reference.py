@@ -34,7 +34,7 @@ def test_reference_packer_holds(relation, tmp_path):
 def _replay(relation: str, repo: Repo, budget: int, draws: dict) -> str | None:
     session = Session(InProcessPacker())
     try:
-        failure = replay(relation, session, Case(repo, budget, False), draws)
+        failure, _ = replay(relation, session, Case(repo, budget, False), draws)
     finally:
         session.close()
     return None if failure is None else failure.message
