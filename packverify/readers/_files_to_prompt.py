@@ -13,4 +13,4 @@ digests.
 from __future__ import annotations
 
 TOOL = "files-to-prompt"
-TRANSFORMATIONS = frozenset({"crlf-to-lf"})
+READ_TRANSFORMATIONS = frozenset({"crlf-to-lf"})

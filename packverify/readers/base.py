@@ -14,7 +14,6 @@ same way. Readers never raise on any input.
 from __future__ import annotations
 
 import bisect
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -56,11 +55,6 @@ class Services(Protocol):
     tokenizer: str
 
     def count_tokens(self, text: str, tokenizer: str) -> int: ...
-
-
-def sha256_text(text: str) -> str:
-    """sha256 of ``text`` as UTF-8 (``surrogatepass``: a lone surrogate must not crash a recompute)."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
