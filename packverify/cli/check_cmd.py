@@ -11,6 +11,7 @@ import click
 
 from packverify.cli import attestation_cmd
 from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list
+from packverify.cli._pack_formats import format_context, format_options
 from packverify.context import DEFAULT_MAX_FINDINGS
 from packverify.engine import UsageError, check
 from packverify.environment import section
@@ -40,13 +41,17 @@ from packverify.report import REPORTERS
 @click.option("--color/--no-color", default=None, help="Colour in text output (default: only on a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
 @attestation_cmd.check_options
+@format_options
 @click.pass_context
 def command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, max_findings, run_log,
-            no_run_log, color, debug, attest=None, signing_key=None) -> int:
+            no_run_log, color, debug, attest=None, signing_key=None, **formats) -> int:
     """Verify PACK files (or every *.json under a directory) against the schema and all oracles.
 
-    Oracles: parse, schema, budget, tokens, integrity, overlap, determinism, stats,
-    security, source (needs --repo).
+    A PACK is packverify JSON or any format packverify reads (repomix, gitingest,
+    files-to-prompt, scribe, PackRepo: docs/formats/), detected from its content.
+
+    Oracles: parse, schema, structure, budget, tokens, integrity, overlap, determinism,
+    stats, security, source (needs --repo), coverage (needs --repo).
     """
     out: IO[str] = ctx.obj["stdout"]
     err: IO[str] = ctx.obj["stderr"]
@@ -55,7 +60,8 @@ def command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, max_bytes, 
     try:
         report = check(list(packs), repo=repo, only=split_list(only) or None, skip=split_list(skip), strict=strict,
                        jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
-                       exclude=[p for p in (None if no_run_log else run_log, attest) if p])
+                       exclude=[p for p in (None if no_run_log else run_log, attest) if p],
+                       context=format_context(formats))
     except UsageError as exc:
         err.write(f"packverify check: error: {exc}\n")
         finish_run_log(log, ExitCode.ERROR, err, error=str(exc))

@@ -23,6 +23,11 @@ SSH private keys (``id_rsa``…), ``*.key``, keystores (``.p12 .pfx .jks .keysto
 .ppk .kdbx``), ``.git-credentials``, ``.netrc``, ``.pypirc``, ``.aws/credentials``.
 Names that merely contain "key" or "secret" (``monkey_patch.py``) are not flagged.
 A secret is never echoed in a report: only its kind, place and a redacted prefix.
+
+A pack in another format: the same, over every path it names (relative to the repository:
+files-to-prompt's ``./`` removed), every file's text, and every other text it carries
+(header, summary, directory tree, statistics: ``ForeignPack.metadata``) — each finding at
+its line:column in the pack.
 """
 
 from __future__ import annotations
@@ -233,3 +238,26 @@ def _scan_batch(batch: list) -> Iterator[Finding]:
         where = f"{chunk.file_path}:{chunk.start_line + line_in_chunk}" if chunk.start_line else f"line {line_in_chunk + 1} of the chunk"
         yield Finding("security.secret", chunk.path + ("content",),
                       f"{detector.secret_type} at {where}", actual=_redact(secret))
+
+
+def check_foreign(view, ctx) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for entry in view.files:
+        path = view.relative(entry)
+        if path in seen:
+            continue
+        seen.add(path)
+        for code, message in path_problems(path):
+            yield Finding(code, (), f"{message}: {entry.path!r}", actual=entry.path, location=entry.location)
+        reason = secret_file_reason(path)
+        if reason is not None:
+            yield Finding("security.secret-file", (), f"{entry.path!r} is a secret file: {reason}", actual=entry.path,
+                          location=entry.location)
+    for entry in view.files:
+        for line, kind in find_secrets(entry.text or ""):
+            yield Finding("security.secret", (), f"{kind} in {entry.path}, line {line} of its packed text",
+                          location=view.line_location(entry, line))
+    for label, text, start in view.pack.metadata:
+        for line, kind in find_secrets(text):
+            yield Finding("security.secret", (), f"{kind} in the pack's {label}, line {line} of it",
+                          location=view.text_line_location(text, start, line))

@@ -112,6 +112,13 @@ class ForeignPack:
     metadata: list[tuple[str, str, Location]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     transformations: frozenset[str] = frozenset()
+    # What the tool writes before every repository-relative path: files-to-prompt writes
+    # paths as its arguments spell them, so `files-to-prompt .` writes './src/a.py'.
+    path_prefix: str = ""
+
+    def relative_path(self, entry: PackedFile) -> str:
+        """``entry.path`` relative to the repository: ``path_prefix`` removed."""
+        return entry.path[len(self.path_prefix):] if entry.path.startswith(self.path_prefix) else entry.path
 
     def all_claims(self) -> list[Claim]:
         """Pack-level claims, then every file's, in file order."""

@@ -9,7 +9,9 @@ are reused with their meaning and listed in ``REUSED``; the new ones are in ``CO
 
 from __future__ import annotations
 
-from packverify.oracles._base import ERROR, WARNING, Code
+from packverify.model import Code, Severity
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 REUSED = ("parse.invalid-utf8", "parse.invalid-json", "parse.duplicate-key")
 

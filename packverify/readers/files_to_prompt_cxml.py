@@ -51,7 +51,7 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
                                      locate(len(text))))
     while position < end:
         position = _entry(pack, locate, position, end)
-    return pack
+    return _files_to_prompt.set_path_prefix(pack)
 
 
 def _entry(pack: ForeignPack, locate: Locator, position: int, end: int) -> int:

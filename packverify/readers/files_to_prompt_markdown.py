@@ -40,7 +40,7 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
     position = 0
     while position < len(text):
         position = _entry(pack, locate, position)
-    return pack
+    return _files_to_prompt.set_path_prefix(pack)
 
 
 def _entry(pack: ForeignPack, locate: Locator, position: int) -> int:
