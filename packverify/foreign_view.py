@@ -113,6 +113,13 @@ class ForeignView:
         return self.pack.relative_path(entry)
 
     @property
+    def not_a_pack(self) -> str | None:
+        """Why the input holds no files to judge although it reads: it describes a pack."""
+        if self.pack.format == scribe_stats.NAME:
+            return f"{self.noun} describes a pack but holds none (check that pack with --claims {self.path})"
+        return None
+
+    @property
     def unreadable(self) -> str | None:
         """Why nothing but ``parse`` can judge the pack: the reader could not read it as its format."""
         if any(f.code.startswith("parse.") and f.code != "parse.invalid-utf8" for f in self.pack.findings):

@@ -65,7 +65,7 @@ def check(pack, ctx) -> Iterator[Finding]:
 
 
 def requires_foreign(view, ctx) -> str | None:
-    return _no_repo(ctx)
+    return view.not_a_pack or _no_repo(ctx)
 
 
 def check_foreign(view, ctx) -> Iterator[Finding]:

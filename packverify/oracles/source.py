@@ -136,6 +136,8 @@ def _line(lines: list[bytes], index: int) -> str | None:
 # ---------------------------------------------------------------- packs in other formats
 
 def requires_foreign(view, ctx) -> str | None:
+    if view.not_a_pack:
+        return view.not_a_pack
     if ctx.repo is None:
         return "no --repo given"
     if not Path(ctx.repo).is_dir():
@@ -233,7 +235,7 @@ def _difference(view, entry, reference: str, first_line: int, wanted: ToolText, 
     if other is not None and other != view.relative(entry):
         why = f": its packed text is {other}'s (contents swapped?)"
     elif reference.startswith(entry.text):
-        why = f": the packed text stops there, the file goes on to line {first_line + len(want) - 1} (truncated)"
+        why = f": the packed text stops there, the file goes on to line {first_line + count_lines(reference) - 1} (truncated)"
     elif got is not None and exp is not None and got in _misread(exp):
         why = f": {_misread(exp)[got]} (mojibake)"
     else:

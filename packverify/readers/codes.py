@@ -70,3 +70,8 @@ CODES: dict[str, Code] = {
         "A part every output of the tool has (the files section, the body after an index) is not there.",
         "a repomix XML without <files>"),
 }
+
+
+def severity_of(code: str) -> Severity:
+    """The severity of a reader's finding code (the reused parse codes are errors)."""
+    return CODES[code].severity if code in CODES else ERROR
