@@ -10,6 +10,7 @@ from packverify import counting
 from packverify.format import DEFAULT_UNDERFLOW
 
 DEFAULT_MAX_FINDINGS = 10_000
+DEFAULT_TOKENIZER = "cl100k"
 
 
 @dataclass
@@ -48,3 +49,16 @@ class Context:
         """Per tokenizer this run counted with: the engine, the vocabulary, and why
         when it is not the engine asked for — sorted, so reports stay byte-identical."""
         return {name: self._counters[name].describe() for name in sorted(self._counters)}
+    # Options for packs in other formats (packverify.foreign_view; docs/formats/README.md):
+    input_format: str | None = None  # --input-format: a reader's name instead of detection
+    rev: str | None = None  # --rev: compare with this revision of --repo, not its working tree
+    budget: int | None = None  # --budget: the real tokens of the whole pack text must not exceed it
+    tokenizer: str | None = None  # --tokenizer: for counts a format states without naming one
+    claims: Path | None = None  # --claims: a scribe --stats output stating facts about the pack
+    require_complete: bool = False  # --require-complete: a tracked text file left out is an error
+
+    @property
+    def tokenizer_name(self) -> str:
+        """The tokenizer for counts no format names: ``--tokenizer``, else cl100k (what
+        scribe's default model, gpt-4, uses)."""
+        return self.tokenizer or DEFAULT_TOKENIZER

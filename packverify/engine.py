@@ -14,11 +14,14 @@ import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import packverify.readers as readers
 from packverify import sharding
 from packverify.context import Context
+from packverify.foreign_view import ClaimsError, ForeignView, open_foreign
 from packverify.load import DEFAULT_MAX_BYTES, Loaded, LoadError, read_pack
 from packverify.model import Finding, OracleResult, PackReport, Report, Severity, Status, Verdict, finding_sort_key
 from packverify.oracles import INTERNAL_ERROR, NAMES, REGISTRY
+from packverify.repo_source import RepoError
 from packverify.view import PackView
 
 _RANK = {name: i for i, name in enumerate(NAMES)}
@@ -74,8 +77,40 @@ def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *
                  timings: dict[str, float] | None = None) -> PackReport:
     """Run the chosen oracles over one loaded pack. ``timings``, when given, receives
     each oracle's wall time in seconds (the benchmark reads it)."""
-    pack = PackView(loaded)
     parsed = loaded.document is not None and not loaded.findings
+    blocked = None if parsed else "the file did not parse (see parse findings)"
+    results, every, internal = _run_oracles(PackView(loaded), ctx, oracles, blocked, debug=debug, timings=timings)
+    verdict = Verdict.FAIL if any(r.status is Status.FAIL for r in results.values()) else Verdict.PASS
+    return PackReport(loaded.path, loaded.sha256, verdict, results, tuple(every), loaded.size, internal)
+
+
+def check_foreign(view: ForeignView, ctx: Context, oracles: Sequence[str] = NAMES, *, debug: bool = False,
+                  timings: dict[str, float] | None = None) -> PackReport:
+    """Run the chosen oracles over a pack in another format (docs/formats/): each through
+    its ``check_foreign``, skipped with the reason its ``requires_foreign`` gives."""
+    results, every, internal = _run_oracles(view, ctx, oracles, view.unreadable, debug=debug, timings=timings,
+                                            foreign=True)
+    verdict = Verdict.FAIL if any(r.status is Status.FAIL for r in results.values()) else Verdict.PASS
+    return PackReport(view.path, view.sha256, verdict, results, tuple(every), view.size, internal)
+
+
+def _entry_points(name: str, module, pack, ctx: Context, foreign: bool):
+    """(the oracle's check, or ``None``; the reason it cannot judge, or ``None``)."""
+    if not foreign:
+        requires = getattr(module, "requires", None)
+        return module.check, requires(pack, ctx) if requires else None
+    run = getattr(module, "check_foreign", None)
+    requires = getattr(module, "requires_foreign", None)
+    reason = requires(pack, ctx) if requires else None
+    if run is None and reason is None:
+        reason = f"the {name} oracle judges packverify JSON only"
+    return run, reason
+
+
+def _run_oracles(pack, ctx: Context, oracles: Sequence[str], blocked: str | None, *, debug: bool,
+                 timings: dict[str, float] | None, foreign: bool = False) -> tuple[dict, list[Finding], int]:
+    """Every chosen oracle's result, the findings in report order, and how many crashed.
+    ``blocked``: why only ``parse`` may judge (the file could not be read)."""
     results: dict[str, OracleResult] = {}
     every: list[Finding] = []
     internal = 0
@@ -83,17 +118,16 @@ def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *
         if name not in oracles:
             continue
         module = REGISTRY[name]
-        if name != "parse" and not parsed:
-            results[name] = OracleResult(name, Status.SKIPPED, reason="the file did not parse (see parse findings)")
+        if name != "parse" and blocked is not None:
+            results[name] = OracleResult(name, Status.SKIPPED, reason=blocked)
             continue
-        requires = getattr(module, "requires", None)
         started = time.perf_counter()
         try:
-            reason = requires(pack, ctx) if requires else None
+            run, reason = _entry_points(name, module, pack, ctx, foreign)
             if reason is not None:
                 results[name] = OracleResult(name, Status.SKIPPED, reason=reason)
                 continue
-            found, truncated = _collect(name, module, pack, ctx)
+            found, truncated = _collect(name, module, pack, ctx, run)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # an oracle bug must not take the report down; BaseException
@@ -112,17 +146,16 @@ def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *
         if timings is not None:
             timings[name] = time.perf_counter() - started
         every.extend(found)  # oracle rank leads the sort key: concatenation in registry order is sorted
-    verdict = Verdict.FAIL if any(r.status is Status.FAIL for r in results.values()) else Verdict.PASS
-    return PackReport(loaded.path, loaded.sha256, verdict, results, tuple(every), loaded.size, internal)
+    return results, every, internal
 
 
-def _collect(name: str, module, pack: PackView, ctx: Context) -> tuple[list[Finding], bool]:
-    """The oracle's findings, stamped, up to ``ctx.max_findings`` (the generator is
-    not drained past the cap). Returns (findings, truncated)."""
+def _collect(name: str, module, pack, ctx: Context, run) -> tuple[list[Finding], bool]:
+    """The oracle's findings (``run(pack, ctx)``), stamped, up to ``ctx.max_findings`` (the
+    generator is not drained past the cap). Returns (findings, truncated)."""
     codes = module.CODES
     limit = ctx.max_findings or None
     found: list[Finding] = []
-    for finding in module.check(pack, ctx):
+    for finding in run(pack, ctx):
         if limit is not None and len(found) >= limit:
             return found, True
         info = codes.get(finding.code)
@@ -184,7 +217,7 @@ def check(
                 raise UsageError(result)
             reports.append(result)
     else:
-        reports = [_check_path(path, ctx, oracles, max_bytes, debug) for path in paths]
+        reports = [check_path(path, ctx, oracles, max_bytes, debug) for path in paths]
         used = ctx.counting()
     verdict = Verdict.FAIL if any(r.verdict is Verdict.FAIL for r in reports) else Verdict.PASS
     if environment is not None:
@@ -192,10 +225,29 @@ def check(
     return Report(tuple(reports), verdict, strict, environment or {}, shard_record)
 
 
-def _check_path(path: str, ctx: Context, oracles: Sequence[str], max_bytes: int, debug: bool) -> PackReport:
+def check_path(path: str, ctx: Context, oracles: Sequence[str], max_bytes: int, debug: bool) -> PackReport:
+    """One pack file checked: a foreign pack through its reader, else packverify JSON.
+    Raises :class:`UsageError` when the file cannot be read or its format is unknown."""
+    foreign = _open_foreign(path, ctx, max_bytes)
+    if foreign is not None:
+        try:
+            return check_foreign(foreign, ctx, oracles, debug=debug)
+        finally:
+            foreign.close()
     try:
         loaded = read_pack(path, max_bytes=max_bytes)
     except LoadError as exc:
         raise UsageError(str(exc)) from exc
     loaded.release_raw()  # canonical bytes are not needed again: peak memory −1× the file
     return check_loaded(loaded, ctx, oracles, debug=debug)
+
+
+def _open_foreign(path: str, ctx: Context, max_bytes: int) -> ForeignView | None:
+    """The pack at ``path`` as a foreign view, or ``None`` when it is packverify JSON;
+    what makes the check impossible (an unknown format, a bad ``--rev``) is a :class:`UsageError`."""
+    try:
+        return open_foreign(path, ctx, max_bytes=max_bytes)
+    except (readers.UnknownFormat, readers.AmbiguousFormat, ClaimsError, RepoError) as exc:
+        raise UsageError(f"{path}: {exc}") from exc
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from exc

@@ -15,8 +15,13 @@ from packverify.pointer import sort_key, to_pointer
 
 
 class Severity(enum.StrEnum):
+    """How much a finding weighs: an error fails the verdict, a warning only under
+    ``--strict``, an info never (it lists what a user may want to know, such as the files
+    a pack leaves out: ``coverage``)."""
+
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
 
 
 class Status(enum.StrEnum):
@@ -83,7 +88,9 @@ class Finding:
 
     def fails_verdict(self, strict: bool) -> bool:
         """Whether this finding fails the verdict: an error always, a warning only under
-        ``--strict`` (CONTRACT.md §2). The engine's verdict and every report use this."""
+        ``--strict`` (CONTRACT.md §2), an info never. The engine's verdict and every report use this."""
+        if self.severity is Severity.INFO:
+            return False
         return self.severity is Severity.ERROR or strict
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,6 +106,17 @@ class Finding:
         if self.location is not None:
             out["location"] = self.location.to_dict()
         return out
+
+
+@dataclass(frozen=True)
+class Code:
+    """A finding code's documentation (an oracle's ``CODES``, the readers' codes); doubles
+    as SARIF rule metadata."""
+
+    title: str
+    severity: Severity
+    why: str
+    example: str = ""
 
 
 @dataclass(frozen=True, slots=True)

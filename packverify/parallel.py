@@ -5,11 +5,12 @@ parallelism); the parent collects the per-pack reports in the order of the paths
 so the report is byte for byte the one a sequential check writes. Workers are
 forked after the parent has checked the first pack itself: they inherit the
 vocabularies and the fast counter it loaded instead of paying for them once each.
-Leaves alone: what a check of one pack is (packverify.engine.check_loaded).
+Leaves alone: what a check of one pack is (packverify.engine.check_path).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -22,16 +23,13 @@ _job: dict = {}  # set in the parent before the fork; workers read it
 
 def _check_one(path: str) -> tuple[str, PackReport | str, dict]:
     """(path, report or the LoadError message, the engines that counted) — runs in a worker."""
-    from packverify.engine import check_loaded
-    from packverify.load import LoadError, read_pack
+    from packverify.engine import UsageError, check_path
 
     ctx: Context = _job["ctx"]
     try:
-        loaded = read_pack(path, max_bytes=_job["max_bytes"])
-    except LoadError as exc:
+        report = check_path(path, ctx, _job["oracles"], _job["max_bytes"], _job["debug"])
+    except UsageError as exc:
         return path, str(exc), {}
-    loaded.release_raw()
-    report = check_loaded(loaded, ctx, _job["oracles"], debug=_job["debug"])
     return path, report, ctx.counting()
 
 
@@ -39,8 +37,7 @@ def check_paths(paths: Sequence[str], ctx: Context, oracles: Sequence[str], *, p
                 debug: bool) -> tuple[list[tuple[str, PackReport | str]], dict]:
     """Every path checked, in order: (path, report or the message of a file that could
     not be read), and the union of the engines that counted (by tokenizer name)."""
-    single = Context(repo=ctx.repo, jobs=1, strict=ctx.strict, default_underflow=ctx.default_underflow,
-                     max_findings=ctx.max_findings, engine=ctx.engine, cache=ctx.cache, counter=ctx.counter)
+    single = dataclasses.replace(ctx, jobs=1, _counters={})  # every option, counters of its own
     _job.update(ctx=single, oracles=tuple(oracles), max_bytes=max_bytes, debug=debug)
     first = _check_one(paths[0])  # loads what the workers will inherit
     results = [first[:2]]

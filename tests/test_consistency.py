@@ -15,8 +15,8 @@ from packverify.oracles import NAMES, REGISTRY, all_codes
 from packverify.oracles.schema import schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTRACT_ORACLES = ("parse", "schema", "budget", "tokens", "integrity", "overlap", "determinism", "stats",
-                    "security", "source")
+CONTRACT_ORACLES = ("parse", "schema", "structure", "budget", "tokens", "integrity", "overlap", "determinism",
+                    "stats", "security", "source", "coverage")
 
 
 def test_registry_is_the_contracts_oracle_list_in_order():

@@ -12,6 +12,7 @@ import click
 from packverify import sharding
 from packverify.cli import attestation_cmd
 from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list
+from packverify.cli._pack_formats import format_context, format_options
 from packverify.context import DEFAULT_MAX_FINDINGS
 from packverify.counting import DEFAULT_ENGINE, ENGINES
 from packverify.engine import UsageError, check
@@ -52,13 +53,18 @@ from packverify.report import REPORTERS
 @click.option("--color/--no-color", default=None, help="Colour in text output (default: only on a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
 @attestation_cmd.check_options
+@format_options
 @click.pass_context
 def command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, shard, engine, cache, max_bytes, max_findings,
-            run_log, no_run_log, color, debug, attest=None, signing_key=None) -> int:
+            run_log, no_run_log, color, debug, attest=None, signing_key=None,
+            **formats) -> int:
     """Verify PACK files (or every *.json under a directory) against the schema and all oracles.
 
-    Oracles: parse, schema, budget, tokens, integrity, overlap, determinism, stats,
-    security, source (needs --repo).
+    A PACK is packverify JSON or any format packverify reads (repomix, gitingest,
+    files-to-prompt, scribe, PackRepo: docs/formats/), detected from its content.
+
+    Oracles: parse, schema, structure, budget, tokens, integrity, overlap, determinism,
+    stats, security, source (needs --repo), coverage (needs --repo).
     """
     out: IO[str] = ctx.obj["stdout"]
     err: IO[str] = ctx.obj["stderr"]
@@ -74,7 +80,7 @@ def command(ctx, packs, fmt, output, repo, strict, only, skip, jobs, shard, engi
         report = check(list(packs), repo=repo, only=split_list(only) or None, skip=split_list(skip), strict=strict,
                        jobs=jobs, max_bytes=max_bytes, max_findings=max_findings, environment=section(), debug=debug,
                        exclude=[p for p in (None if no_run_log else run_log, attest) if p], engine=engine, cache=cache,
-                       shard=part)
+                       shard=part, context=format_context(formats))
     except UsageError as exc:
         err.write(f"packverify check: error: {printable(str(exc))}\n")
         finish_run_log(log, ExitCode.ERROR, err, error=str(exc))

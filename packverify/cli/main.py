@@ -19,6 +19,7 @@ from packverify._version import __version__
 from packverify.cli import (
     attestation_cmd,
     check_cmd,
+    convert_cmd,
     doctor_cmd,
     fuzz_cmd,
     merge_cmd,
@@ -42,7 +43,8 @@ def cli() -> None:
     """Verify token-budgeted repository packs for LLM context windows."""
 
 
-for _module in (check_cmd, schema_cmd, pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd, attestation_cmd, merge_cmd):
+for _module in (check_cmd, convert_cmd, schema_cmd, pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd, attestation_cmd,
+                merge_cmd):
     cli.add_command(_module.command)
 
 

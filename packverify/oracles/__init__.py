@@ -9,7 +9,20 @@ from __future__ import annotations
 
 from types import MappingProxyType, ModuleType
 
-from packverify.oracles import budget, determinism, integrity, overlap, parse, schema, security, source, stats, tokens
+from packverify.oracles import (
+    budget,
+    coverage,
+    determinism,
+    integrity,
+    overlap,
+    parse,
+    schema,
+    security,
+    source,
+    stats,
+    structure,
+    tokens,
+)
 
 
 def _build(modules: tuple[ModuleType, ...]) -> MappingProxyType:
@@ -24,7 +37,8 @@ def _build(modules: tuple[ModuleType, ...]) -> MappingProxyType:
     return MappingProxyType(registry)
 
 
-REGISTRY = _build((parse, schema, budget, tokens, integrity, overlap, determinism, stats, security, source))
+REGISTRY = _build((parse, schema, structure, budget, tokens, integrity, overlap, determinism, stats, security, source,
+                   coverage))
 NAMES: tuple[str, ...] = tuple(REGISTRY)
 INTERNAL_ERROR = "internal-error"
 

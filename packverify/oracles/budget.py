@@ -14,6 +14,13 @@ Every JSON number the loader accepts reaches this arithmetic (out-of-range value
 schema findings, and judged here too): ratios and the underflow floor are computed in
 doubles that saturate to ±inf instead of raising (``-1e306`` or a 300-digit integer as
 ``underflow_allowed``); integers are compared exactly.
+
+A pack in another format states no budget of its own, or a budget it does not count
+itself (scribe's header ``target_budget``, PackRepo's index): with ``--budget N`` the
+whole pack text, as a model reads it, must be at most N real tokens (``--tokenizer``,
+default cl100k); a budget the pack states must hold the real count of what it bounds, and
+a utilisation it states must be the real count over that budget — each finding at the
+claim's line:column.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import math
 from collections.abc import Iterator
 
 from packverify.format import underflow_floor
-from packverify.model import Finding
+from packverify.model import Finding, Location
 from packverify.oracles._base import ERROR, Code
 from packverify.view import as_int, as_number
 
@@ -98,3 +105,29 @@ def check(pack, ctx) -> Iterator[Finding]:
                       f"actual_tokens {actual} is below {floor:.1f} = min(target_budget {target}, "
                       f"statistics.total_tokens {available if available is not None else 'n/a'}) × (1 − {allowed})",
                       expected=f">= {floor:.1f}", actual=actual)
+
+
+def requires_foreign(view, ctx) -> str | None:
+    if ctx.budget is not None:
+        return None
+    reason = view.unjudgeable("budget", "budget", "ratio")
+    return None if reason is None else f"no --budget given, and {reason}"
+
+
+def check_foreign(view, ctx) -> Iterator[Finding]:
+    if ctx.budget is not None:
+        name = ctx.tokenizer_name
+        real = view.counter.count_tokens(view.pack.text, name)
+        if real > ctx.budget:
+            yield Finding("budget.overflow", (), f"the whole pack is {real} {name} tokens as a model reads it, over "
+                          f"--budget {ctx.budget} by {real - ctx.budget}", expected=f"<= {ctx.budget}", actual=real,
+                          location=Location(1, 1))
+    for stated, value, where, note in view.false_claims("budget", "ratio"):
+        claim = stated.claim
+        if claim.kind == "budget":
+            tokens = claim.tokenizer or ctx.tokenizer_name
+            yield Finding("budget.overflow", (), f"{claim.subject} is {claim.claimed}, but what it bounds is {value} "
+                          f"real {tokens} tokens{note}", expected=f">= {value}", actual=claim.claimed, location=where)
+        else:
+            yield Finding("budget.utilization-mismatch", (), f"{claim.subject} is {claim.claimed}; recounted, it is "
+                          f"{value!r}{note}", expected=value, actual=claim.claimed, location=where)

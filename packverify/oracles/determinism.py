@@ -87,3 +87,7 @@ def _bytes(pack) -> Iterator[Finding]:
                   expected="the RFC 8785 serialisation", actual=f"differs at byte {offset}",
                   severity=Severity.ERROR if declared else Severity.WARNING)
 
+
+def requires_foreign(view, ctx) -> str:
+    return (f"canonical bytes, order and ids are rules of packverify JSON, not of {view.noun}; whether its "
+            "packer rebuilds it byte for byte is packverify repro's question (packverify convert makes it canonical)")

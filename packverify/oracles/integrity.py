@@ -8,6 +8,11 @@
   to the content's UTF-8 length where content is present.
 
 Skipped when there is nothing to verify (no content, no digest, no spans).
+
+A pack in another format: every digest and span list it states is recomputed by the
+format's own definition from what the pack holds (PackRepo's ``manifest_digest`` over its
+index and the body's length, its ``body_spans`` from the index) and a difference is
+reported at its line:column. Formats that carry neither are skipped.
 """
 
 from __future__ import annotations
@@ -112,3 +117,15 @@ def _body_spans(pack) -> Iterator[Finding]:
                               f"span length {end - start} but the chunk's content is {length} bytes",
                               expected=length, actual=end - start)
         previous_end = max(previous_end, end)
+
+
+def requires_foreign(view, ctx) -> str | None:
+    return view.unjudgeable("digest or span", "digest", "span")
+
+
+def check_foreign(view, ctx) -> Iterator[Finding]:
+    for stated, value, where, note in view.false_claims("digest", "span"):
+        claim = stated.claim
+        code = "integrity.manifest-digest-mismatch" if claim.kind == "digest" else "integrity.body-span-mismatch"
+        what = "does not match what the pack holds" if claim.kind == "digest" else "differ from the index they repeat"
+        yield Finding(code, (), f"{claim.subject} {what}{note}", expected=value, actual=claim.claimed, location=where)

@@ -9,6 +9,12 @@
 
 Leaves alone: whether those lines are the file's (``source``) and the chunk order
 (``determinism``).
+
+A pack in another format: no file is packed twice (formats without line ranges hold whole
+files, so a second entry of a path is a duplicate; PackRepo's ranges are swept as above),
+no range is inverted, and each line count the format states about an entry (PackRepo's
+``lines: A-B`` of a full chunk, scribe's ``lines: N``) is the entry's — every finding at
+its line:column.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ CODES = {
     "overlap.line-count-mismatch": Code("Line count mismatch", ERROR,
                                         "A full chunk's content must hold exactly its line range.",
                                         "lines 1–10 with 9 lines of content"),
+    "overlap.duplicate-file": Code("File packed twice", ERROR,
+                                   "A pack without line ranges holds whole files; the same file twice spends its "
+                                   "tokens twice, and the two copies may not even agree.",
+                                   "two <file path=\"src/a.py\"> entries in a repomix pack"),
 }
 
 
@@ -69,3 +79,39 @@ def check(pack, ctx) -> Iterator[Finding]:
                               expected=f"start_line > {reach_end}", actual=start)
             if end > reach_end:
                 reach_end, reach_index = end, index
+
+
+def check_foreign(view, ctx) -> Iterator[Finding]:
+    by_path: dict[str, list] = {}
+    for entry in view.files:
+        by_path.setdefault(view.relative(entry), []).append(entry)
+        if entry.start_line is not None and entry.end_line is not None and entry.start_line > entry.end_line:
+            yield Finding("overlap.inverted-range", (), f"{entry.path}: lines {entry.start_line}-{entry.end_line} end "
+                          "before they start", expected=f">= {entry.start_line}", actual=entry.end_line,
+                          location=entry.location)
+    for path in sorted(by_path):
+        entries = by_path[path]
+        if all(e.start_line is not None and e.end_line is not None for e in entries):
+            yield from _swept(path, entries)
+        else:
+            for entry in entries[1:]:
+                yield Finding("overlap.duplicate-file", (), f"{entry.path} is packed again (first at line "
+                              f"{entries[0].location})", actual=path, location=entry.location)
+    for stated, value, where, note in view.false_claims("lines"):
+        claim = stated.claim
+        yield Finding("overlap.line-count-mismatch", (), f"{claim.subject}: {claim.claimed} lines stated, the text "
+                      f"has {value}{note}", expected=value, actual=claim.claimed, location=where)
+
+
+def _swept(path: str, entries: list) -> Iterator[Finding]:
+    ranges = sorted((e.start_line, e.end_line, e.index, e) for e in entries if e.start_line <= e.end_line)
+    if not ranges:
+        return
+    reach_end, reach = ranges[0][1], ranges[0][3]
+    for start, end, _, entry in ranges[1:]:
+        if start <= reach_end:
+            yield Finding("overlap.shared-lines", (), f"lines {start}-{min(end, reach_end)} of {path} are also in the "
+                          f"entry at line {reach.location}", expected=f"start_line > {reach_end}", actual=start,
+                          location=entry.location)
+        if end > reach_end:
+            reach_end, reach = end, entry

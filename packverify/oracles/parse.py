@@ -6,6 +6,12 @@ escapes, at most ``MAX_DEPTH`` levels, a size limit, an object at the top. Any
 parse finding makes every other oracle ``skipped``: what a duplicated key means is
 a guess, and packverify does not judge guesses. Leaves alone: everything about the
 document's shape (``schema``) and meaning (the other oracles).
+
+A pack in another format (docs/formats/) is read by its reader, which reports here where
+the input is not that format at all (empty, not UTF-8, a JSON part that is not JSON, a
+format forced with ``--input-format`` that does not fit), located by line:column. Invalid
+UTF-8 alone does not stop the other oracles: the reader goes on with U+FFFD, and ``source``
+then names the file and line the bytes broke.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from packverify.oracles._base import ERROR, Code
+from packverify.readers import codes as reader_codes
 
 NAME = "parse"
 
@@ -43,5 +50,15 @@ CODES = {
 }
 
 
+# A foreign pack's reader reports where its input cannot be read as its format at all; the
+# codes it shares with JSON (invalid UTF-8, invalid JSON, duplicate keys) are the ones above.
+CODES.update({code: info for code, info in reader_codes.CODES.items() if code.startswith("parse.")})
+
+
 def check(pack, ctx) -> Iterator:
     yield from pack.loaded.findings
+
+
+def check_foreign(view, ctx) -> Iterator:
+    """The reader's ``parse.*`` findings, each at its line:column of the input."""
+    yield from view.reader_findings("parse.")

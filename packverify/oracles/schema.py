@@ -139,3 +139,7 @@ def check(pack, ctx) -> Iterator[Finding]:
             actual = None
             message = short(error.message, 300)
         yield Finding(code, path, message, expected=expected, actual=actual)
+
+
+def requires_foreign(view, ctx) -> str:
+    return f"{view.noun} has no JSON Schema: its reader judges its structure (see structure)"

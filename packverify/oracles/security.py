@@ -15,6 +15,11 @@ alike — and in every other string of the document: file paths, ``repo_info.rem
 fields, ``x-`` extensions. Secret files by name (``.env``, ``id_rsa``, ``.pgpass`` …).
 A secret is never echoed in a report: only its kind, place and a redacted prefix.
 
+A pack in another format: the same, over every path it names (relative to the repository:
+files-to-prompt's ``./`` removed), every file's text, and every other text it carries
+(header, summary, directory tree, statistics: ``ForeignPack.metadata``) — each finding at
+its line:column in the pack.
+
 Leaves alone: whether a path exists in the repository (``source``).
 """
 
@@ -109,9 +114,13 @@ def _paths(pack) -> Iterator[Finding]:
             yield Finding("security.secret-file", chunk.path + ("file_path",),
                           f"{path!r} is a secret file: {reason}", actual=path)
     for code, path, earlier in path_collisions(first):
-        kind = "after Unicode NFC normalization" if code == "security.normalization-collision" else "under case folding"
-        yield Finding(code, first[path].path + ("file_path",), f"{path!r} and {earlier!r} are the same path {kind}",
+        yield Finding(code, first[path].path + ("file_path",), _collision(code, path, earlier),
                       expected=f"distinct from {earlier!r}", actual=path)
+
+
+def _collision(code: str, path: str, earlier: str) -> str:
+    kind = "after Unicode NFC normalization" if code == "security.normalization-collision" else "under case folding"
+    return f"{path!r} and {earlier!r} are the same path {kind}"
 
 
 def _secrets(pack) -> Iterator[Finding]:
@@ -152,3 +161,31 @@ def _strings(doc: Any) -> Iterator[tuple[tuple, str]]:
         elif isinstance(node, list):
             for i in range(len(node) - 1, -1, -1):
                 stack.append((path + (i,), node[i]))
+
+
+def check_foreign(view, ctx) -> Iterator[Finding]:
+    seen: set[str] = set()
+    first: dict = {}
+    for entry in view.files:
+        path = view.relative(entry)
+        if path in seen:
+            continue
+        seen.add(path)
+        first.setdefault(path, entry)
+        for code, message in path_problems(path):
+            yield Finding(code, (), f"{message}: {entry.path!r}", actual=entry.path, location=entry.location)
+        reason = secret_file_reason(path)
+        if reason is not None:
+            yield Finding("security.secret-file", (), f"{entry.path!r} is a secret file: {reason}", actual=entry.path,
+                          location=entry.location)
+    for code, path, earlier in path_collisions(first):
+        yield Finding(code, (), _collision(code, path, earlier), expected=f"distinct from {earlier!r}", actual=path,
+                      location=first[path].location)
+    for entry in view.files:
+        for hit in _find_secrets(entry.text or ""):
+            yield Finding("security.secret", (), f"{hit.kind} in {entry.path}, line {hit.line} of its packed text",
+                          actual=hit.redacted, location=view.line_location(entry, hit.line))
+    for label, text, start in view.pack.metadata:
+        for hit in _find_secrets(text):
+            yield Finding("security.secret", (), f"{hit.kind} in the pack's {label}, line {hit.line} of it",
+                          actual=hit.redacted, location=view.text_line_location(text, start, hit.line))

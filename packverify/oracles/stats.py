@@ -6,6 +6,10 @@ be bounded from below by what was selected: ``total_chunks >= len(chunks)``,
 ``language_distribution[lang] >=`` distinct selected files of that language (by
 the chunks' ``language``), and the distribution never counts more files than
 ``total_files``. Leaves alone: figures no pack can check (``ignored_files``).
+
+A pack in another format: every count of files or chunks it states about itself (scribe's
+``total_files`` and ``files_included``; PackRepo's ``selected_chunks``, ``processed_files``,
+``mode_breakdown``) must equal what it holds, reported at the claim's line:column.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ CODES = {
     "stats.language-distribution": Code("Language distribution inconsistent", ERROR,
                                         "A language's file count is below the files selected in it, or the counts exceed total_files.",
                                         '{"python": 1} with two .py files selected'),
+    "stats.count-mismatch": Code("Stated count differs from the pack", ERROR,
+                                 "A pack in another format states how many files or chunks it holds, and holds another "
+                                 "number: a file was dropped or duplicated after the count, or the count was never true.",
+                                 "scribe header total_files 15 with 14 sections"),
 }
 
 
@@ -71,3 +79,14 @@ def check(pack, ctx) -> Iterator[Finding]:
             yield Finding("stats.language-distribution", ("statistics", "language_distribution"),
                           f"the distribution counts {counted} files, more than total_files {total_files}",
                           expected=f"<= {total_files}", actual=counted)
+
+
+def requires_foreign(view, ctx) -> str | None:
+    return view.unjudgeable("file or chunk counts", "files", "chunks", "bytes")
+
+
+def check_foreign(view, ctx) -> Iterator[Finding]:
+    for stated, value, where, note in view.false_claims("files", "chunks", "bytes"):
+        claim = stated.claim
+        yield Finding("stats.count-mismatch", (), f"{claim.subject} is {claim.claimed!r}, but the pack holds "
+                      f"{value!r}{note}", expected=value, actual=claim.claimed, location=where)

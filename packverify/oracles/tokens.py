@@ -8,6 +8,13 @@ exceeds the budget — the failure that matters to the model's context window ev
 when every claimed number adds up. Skipped (never passed) when the tokenizer's
 vocabulary is not installed or no chunk carries content. Leaves alone: whether the
 claims add up among themselves (``budget``).
+
+A pack in another format is judged on the token counts it states about itself (PackRepo's
+per-chunk ``selected_tokens`` and ``actual_tokens``; scribe's statistics, from the pack or
+a ``--claims`` file): each is recounted with the real tokenizer — the one the format
+names, else ``--tokenizer`` (default cl100k) — and a difference is reported at the
+claim's line:column. A format that states no counts (repomix, gitingest,
+files-to-prompt) is skipped, never passed.
 """
 
 from __future__ import annotations
@@ -70,3 +77,20 @@ def check(pack, ctx) -> Iterator[Finding]:
         yield Finding("tokens.real-overflow", ("budget_info", "target_budget"),
                       f"the chunks are {real_total} real tokens (claimed {claimed}), over target_budget {target}",
                       expected=f"<= {target}", actual=real_total)
+
+
+def requires_foreign(view, ctx) -> str | None:
+    return view.unjudgeable("token counts", "tokens")
+
+
+def check_foreign(view, ctx) -> Iterator[Finding]:
+    per_file = {(c.claim.tokenizer or ctx.tokenizer_name) for c in view.claims("tokens") if c.claim.file_index is not None}
+    texts = [entry.text for entry in view.files if entry.text is not None]
+    for name in sorted(per_file):  # per-chunk claims: counted together, on the run's threads
+        if name in _tokenizer.VOCABULARIES:
+            view.counter.prime(texts, name)
+    for stated, value, where, note in view.false_claims("tokens"):
+        claim = stated.claim
+        yield Finding("tokens.mismatch", (), f"{claim.subject} claims {claim.claimed} tokens; recounted, it is {value} "
+                      f"{claim.tokenizer or ctx.tokenizer_name} tokens{note}", expected=value, actual=claim.claimed,
+                      location=where)

@@ -1,6 +1,6 @@
 """Readers of pack formats: detection by content and one explicit registry.
 
-``REGISTRY`` maps each format's ``NAME`` to its module (``NAME``, ``TITLE``, ``TOOL``,
+``READERS`` maps each format's ``NAME`` to its module (``NAME``, ``TITLE``, ``TOOL``,
 ``sniff(head) -> int``, ``read(raw, path=...) -> ForeignPack``), built once from explicit
 imports; nothing registers itself. :func:`detect` picks the reader whose ``sniff`` is most
 certain, from the content only (never the file name); :func:`read` reads with it, or with
@@ -37,7 +37,7 @@ from packverify.readers.base import (
 )
 from packverify.readers.codes import CODES, REUSED
 
-__all__ = ["CODES", "REGISTRY", "NAMES", "REUSED", "TRANSFORMATIONS", "AmbiguousFormat", "Claim", "ForeignPack",
+__all__ = ["CODES", "READERS", "FORMATS", "REUSED", "TRANSFORMATIONS", "AmbiguousFormat", "Claim", "ForeignPack",
            "Locator", "PackedFile", "Services", "UnknownFormat", "detect", "read", "HEAD_BYTES"]
 
 _MODULES = (repomix_xml, repomix_markdown, repomix_plain, repomix_json, gitingest, files_to_prompt,
@@ -55,8 +55,8 @@ def _build(modules: tuple[ModuleType, ...]) -> MappingProxyType:
     return MappingProxyType(registry)
 
 
-REGISTRY = _build(_MODULES)
-NAMES: tuple[str, ...] = tuple(REGISTRY)
+READERS = _build(_MODULES)
+FORMATS: tuple[str, ...] = tuple(READERS)
 
 
 class UnknownFormat(ValueError):
@@ -68,13 +68,13 @@ class AmbiguousFormat(ValueError):
 
 
 def _known() -> str:
-    return ", ".join(NAMES)
+    return ", ".join(FORMATS)
 
 
 def detect(raw: bytes) -> ModuleType:
     """The reader for ``raw``, by the highest ``sniff`` score of its first bytes."""
     head = raw[:HEAD_BYTES]
-    scores = sorted(((module.sniff(head), name) for name, module in REGISTRY.items()), reverse=True)
+    scores = sorted(((module.sniff(head), name) for name, module in READERS.items()), reverse=True)
     best, name = scores[0]
     if best <= 0:
         raise UnknownFormat(f"not a pack format packverify reads (it reads: {_known()}); "
@@ -83,7 +83,7 @@ def detect(raw: bytes) -> ModuleType:
     if len(tied) > 1:
         raise AmbiguousFormat(f"the input could be any of {', '.join(tied)}; choose with --input-format "
                               f"(formats: {_known()})")
-    return REGISTRY[name]
+    return READERS[name]
 
 
 def read(raw: bytes, path: str = "<bytes>", format: str | None = None) -> ForeignPack:  # noqa: A002 - the CLI's word
@@ -93,8 +93,8 @@ def read(raw: bytes, path: str = "<bytes>", format: str | None = None) -> Foreig
     :class:`UnknownFormat` for an unknown ``format`` name; never raises on the content itself."""
     if format is None:
         module = detect(raw)
-    elif format in REGISTRY:
-        module = REGISTRY[format]
+    elif format in READERS:
+        module = READERS[format]
     else:
         raise UnknownFormat(f"unknown input format {format!r} (formats: {_known()})")
     pack = module.read(raw, path=path)

@@ -12,5 +12,16 @@ digests.
 
 from __future__ import annotations
 
+from packverify.readers.base import ForeignPack
+
 TOOL = "files-to-prompt"
-TRANSFORMATIONS = frozenset({"crlf-to-lf"})
+READ_TRANSFORMATIONS = frozenset({"crlf-to-lf"})
+TYPED_CWD = "./"  # what `files-to-prompt .` writes before every path
+
+
+def set_path_prefix(pack: ForeignPack) -> ForeignPack:
+    """Paths are as the arguments spelled them: when every one starts with './' (the tool
+    was run on '.'), that is the prefix before the repository-relative path."""
+    if pack.files and all(entry.path.startswith(TYPED_CWD) for entry in pack.files):
+        pack.path_prefix = TYPED_CWD
+    return pack

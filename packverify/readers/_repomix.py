@@ -34,7 +34,7 @@ def transformations(header: str) -> frozenset[str]:
     return BASE_TRANSFORMATIONS | {name for phrase, name in _STATED if phrase in lowered}
 
 
-def tree_files(tree: str) -> set[str]:
+def indented_tree_files(tree: str) -> set[str]:
     """File paths listed in repomix's directory tree (two spaces per level, directories end in '/')."""
     files: set[str] = set()
     stack: list[str] = []

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from packverify.readers import _json
+from packverify.readers import _json_offsets
 from packverify.readers.base import Claim, Finding, Locator, finding
 
 RULE = "=" * 50
@@ -32,11 +32,11 @@ def parse_stats(text: str, banner: int, locate: Locator) -> tuple[dict[str, Any]
     ``finalized_pack`` values, and findings."""
     start = banner + len(BANNER)
     try:
-        top, end = _json.members(text, start)
-    except _json.JSONError as exc:
+        top, end = _json_offsets.members(text, start)
+    except _json_offsets.JSONError as exc:
         return {}, {}, [finding(exc.code, f"the statistics are not JSON: {exc}", locate(exc.offset))]
     findings = []
-    closing = _json.skip(text, end)
+    closing = _json_offsets.skip(text, end)
     if not text.startswith(RULE, closing):
         findings.append(finding("structure.unterminated-section", "the statistics block does not end with its "
                                 f"{len(RULE)} '=' rule", locate(closing)))
@@ -44,9 +44,9 @@ def parse_stats(text: str, banner: int, locate: Locator) -> tuple[dict[str, Any]
     offsets: dict[str, int] = {}
     for member in top:
         if member.key == "performance_stats" and isinstance(member.value, dict):
-            for inner in _json.members(text, member.value_offset)[0]:
+            for inner in _json_offsets.members(text, member.value_offset)[0]:
                 if inner.key == "finalized_pack" and isinstance(inner.value, dict):
-                    offsets = {m.key: m.value_offset for m in _json.members(text, inner.value_offset)[0]}
+                    offsets = {m.key: m.value_offset for m in _json_offsets.members(text, inner.value_offset)[0]}
     return value, offsets, findings
 
 

@@ -14,7 +14,6 @@ same way. Readers never raise on any input.
 from __future__ import annotations
 
 import bisect
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -56,11 +55,6 @@ class Services(Protocol):
     tokenizer: str
 
     def count_tokens(self, text: str, tokenizer: str) -> int: ...
-
-
-def sha256_text(text: str) -> str:
-    """sha256 of ``text`` as UTF-8 (``surrogatepass``: a lone surrogate must not crash a recompute)."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +112,13 @@ class ForeignPack:
     metadata: list[tuple[str, str, Location]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     transformations: frozenset[str] = frozenset()
+    # What the tool writes before every repository-relative path: files-to-prompt writes
+    # paths as its arguments spell them, so `files-to-prompt .` writes './src/a.py'.
+    path_prefix: str = ""
+
+    def relative_path(self, entry: PackedFile) -> str:
+        """``entry.path`` relative to the repository: ``path_prefix`` removed."""
+        return entry.path[len(self.path_prefix):] if entry.path.startswith(self.path_prefix) else entry.path
 
     def all_claims(self) -> list[Claim]:
         """Pack-level claims, then every file's, in file order."""

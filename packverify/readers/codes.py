@@ -9,7 +9,9 @@ are reused with their meaning and listed in ``REUSED``; the new ones are in ``CO
 
 from __future__ import annotations
 
-from packverify.oracles._base import ERROR, WARNING, Code
+from packverify.model import Code, Severity
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 REUSED = ("parse.invalid-utf8", "parse.invalid-json", "parse.duplicate-key")
 
@@ -68,3 +70,8 @@ CODES: dict[str, Code] = {
         "A part every output of the tool has (the files section, the body after an index) is not there.",
         "a repomix XML without <files>"),
 }
+
+
+def severity_of(code: str) -> Severity:
+    """The severity of a reader's finding code (the reused parse codes are errors)."""
+    return CODES[code].severity if code in CODES else ERROR

@@ -34,7 +34,7 @@ def sniff(head: bytes) -> int:
 
 def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
     text, findings = decode(raw)
-    pack = ForeignPack(NAME, TOOL, text, findings=findings, transformations=_files_to_prompt.TRANSFORMATIONS)
+    pack = ForeignPack(NAME, TOOL, text, findings=findings, transformations=_files_to_prompt.READ_TRANSFORMATIONS)
     locate = Locator(text)
     if not text.strip():
         pack.findings.append(finding("parse.empty", "the input is empty", locate(0)))
@@ -51,7 +51,7 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
                                      locate(len(text))))
     while position < end:
         position = _entry(pack, locate, position, end)
-    return pack
+    return _files_to_prompt.set_path_prefix(pack)
 
 
 def _entry(pack: ForeignPack, locate: Locator, position: int, end: int) -> int:

@@ -32,7 +32,7 @@ def sniff(head: bytes) -> int:
 
 def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
     text, findings = decode(raw)
-    pack = ForeignPack(NAME, TOOL, text, findings=findings, transformations=_files_to_prompt.TRANSFORMATIONS)
+    pack = ForeignPack(NAME, TOOL, text, findings=findings, transformations=_files_to_prompt.READ_TRANSFORMATIONS)
     locate = Locator(text)
     if not text.strip():
         pack.findings.append(finding("parse.empty", "the input is empty", locate(0)))
@@ -40,7 +40,7 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
     position = 0
     while position < len(text):
         position = _entry(pack, locate, position)
-    return pack
+    return _files_to_prompt.set_path_prefix(pack)
 
 
 def _entry(pack: ForeignPack, locate: Locator, position: int) -> int:

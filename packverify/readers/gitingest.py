@@ -23,11 +23,11 @@ NAME = "gitingest"
 TITLE = "gitingest digest"
 TOOL = "gitingest"
 
-SEP = "=" * 48
+_RULE = "=" * 48
 _KINDS = ("FILE: ", "SYMLINK: ")
 _PLACEHOLDER = re.compile(r"\[Binary file\]|\[Empty file\]|Error reading file|Error: Unable to decode file"
                           r"|Error reading file with .*|Error processing notebook: .*", re.DOTALL)
-TRANSFORMATIONS = frozenset({"crlf-to-lf", "notebook-as-script", "binary-as-placeholder", "empty-as-placeholder"})
+_TRANSFORMATIONS = frozenset({"crlf-to-lf", "notebook-as-script", "binary-as-placeholder", "empty-as-placeholder"})
 _TREE_ITEM = re.compile(r"((?:│   |    )*)(?:├── |└── )(.*)")
 
 
@@ -35,14 +35,14 @@ def sniff(head: bytes) -> int:
     start = head.lstrip(b"\xef\xbb\xbf")
     if start.startswith("Directory structure:\n└── ".encode()):
         return 90
-    if start.startswith((SEP + "\nFILE: ").encode()):
+    if start.startswith((_RULE + "\nFILE: ").encode()):
         return 70
     return 0
 
 
 def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
     text, findings = decode(raw)
-    pack = ForeignPack(NAME, TOOL, text, findings=findings, transformations=TRANSFORMATIONS)
+    pack = ForeignPack(NAME, TOOL, text, findings=findings, transformations=_TRANSFORMATIONS)
     locate = Locator(text)
     if not text.strip():
         pack.findings.append(finding("parse.empty", "the input is empty", locate(0)))
@@ -54,9 +54,9 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
         end = len(text) if end < 0 else end + 1
         tree = text[len("Directory structure:\n"):end]
         pack.metadata.append(("directory structure", tree, locate(len("Directory structure:\n"))))
-        listed = tree_files(tree)
+        listed = box_tree_files(tree)
         position = end + 1 if text.startswith("\n", end) else end
-    elif not text.startswith(SEP + "\n"):
+    elif not text.startswith(_RULE + "\n"):
         pack.findings.append(finding("parse.not-this-format", "neither a directory structure nor a file block",
                                      locate(0)))
     bounds = _repomix.Boundaries(listed)
@@ -65,7 +65,7 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
     return pack
 
 
-def tree_files(tree: str) -> set[str]:
+def box_tree_files(tree: str) -> set[str]:
     """Files (and symlinks) in gitingest's tree, relative to its root directory."""
     files: set[str] = set()
     stack: list[str] = []
@@ -88,7 +88,7 @@ def _header(text: str, position: int) -> tuple[str, str, int] | None:
     first, after = next_line(text, position)
     second, after2 = next_line(text, after)
     third, content_start = next_line(text, after2)
-    if first != SEP or third != SEP or not second.startswith(_KINDS):
+    if first != _RULE or third != _RULE or not second.startswith(_KINDS):
         return None
     kind, _, name = second.partition(": ")
     return kind, name, content_start
@@ -100,9 +100,9 @@ def _entry(pack: ForeignPack, locate: Locator, position: int, bounds: _repomix.B
     if header is None:
         if text.count("\n", position) == len(text) - position:  # only blank lines left
             return len(text)
-        following = text.find(f"\n{SEP}\nFILE: ", position)
+        following = text.find(f"\n{_RULE}\nFILE: ", position)
         line, _ = next_line(text, position)
-        pack.findings.append(finding("structure.unexpected-text", f"expected a '{SEP[:8]}…' / 'FILE: …' header, "
+        pack.findings.append(finding("structure.unexpected-text", f"expected a '{_RULE[:8]}…' / 'FILE: …' header, "
                                      f"found {line[:80]!r}", locate(position)))
         return len(text) if following < 0 else following + 1
     kind, name, content_start = header
@@ -130,7 +130,7 @@ def _entry(pack: ForeignPack, locate: Locator, position: int, bounds: _repomix.B
 def _content_end(pack: ForeignPack, locate: Locator, name: str, start: int,
                  bounds: _repomix.Boundaries) -> tuple[int, int]:
     text = pack.text
-    needle = f"\n\n\n{SEP}\n"
+    needle = f"\n\n\n{_RULE}\n"
     search = start
     while True:
         found = text.find(needle, search)

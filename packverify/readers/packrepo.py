@@ -31,7 +31,7 @@ import re
 from typing import Any
 
 from packverify.format import count_lines
-from packverify.readers import _json
+from packverify.readers import _json_offsets
 from packverify.readers.base import (
     FULL,
     MODES,
@@ -49,8 +49,8 @@ NAME = "packrepo"
 TITLE = "PackRepo library format (JSON index + '### path: P lines: A-B mode: M' sections)"
 TOOL = "packrepo"
 
-HEADER = re.compile(r"### path: (.*) lines: (\d+)-(\d+) mode: (\S*)")
-TRANSFORMATIONS = frozenset({"crlf-to-lf", "undecodable-bytes-dropped"})
+_RANGE_HEADER = re.compile(r"### path: (.*) lines: (\d+)-(\d+) mode: (\S*)")
+_TRANSFORMATIONS = frozenset({"crlf-to-lf", "undecodable-bytes-dropped"})
 
 
 def sniff(head: bytes) -> int:
@@ -65,14 +65,14 @@ def sniff(head: bytes) -> int:
 
 def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
     text, findings = decode(raw)
-    pack = ForeignPack(NAME, TOOL, text, findings=findings, transformations=TRANSFORMATIONS)
+    pack = ForeignPack(NAME, TOOL, text, findings=findings, transformations=_TRANSFORMATIONS)
     locate = Locator(text)
     if not text.strip():
         pack.findings.append(finding("parse.empty", "the input is empty", locate(0)))
         return pack
     try:
-        members, end = _json.members(text, 0)
-    except _json.JSONError as exc:
+        members, end = _json_offsets.members(text, 0)
+    except _json_offsets.JSONError as exc:
         code = exc.code if exc.code != "parse.invalid-json" else "structure.invalid-header"
         pack.findings.append(finding(code, f"the index is not a JSON object: {exc}", locate(exc.offset)))
         return pack
@@ -102,7 +102,7 @@ def _chunks(pack: ForeignPack, locate: Locator, index: dict, offsets: dict) -> l
     if "chunks" not in index:
         pack.findings.append(finding("structure.invalid-header", "the index has no \"chunks\"", locate(0)))
         return None
-    elements, _ = _json.elements(pack.text, offsets["chunks"]) if isinstance(index["chunks"], list) else ([], 0)
+    elements, _ = _json_offsets.elements(pack.text, offsets["chunks"]) if isinstance(index["chunks"], list) else ([], 0)
     if not isinstance(index["chunks"], list) or not all(isinstance(value, dict) for _, value in elements):
         pack.findings.append(finding("structure.invalid-header", "\"chunks\" is not a list of objects",
                                      locate(offsets["chunks"])))
@@ -115,7 +115,7 @@ def _expected(chunk: dict) -> tuple[Any, Any, Any, Any]:
 
 
 def _parse_header(line: str) -> tuple[str, int, int, str] | None:
-    match = HEADER.fullmatch(line)
+    match = _RANGE_HEADER.fullmatch(line)
     if match is None:
         return None
     return match.group(1), int(match.group(2)), int(match.group(3)), match.group(4)
@@ -180,7 +180,7 @@ def _section_end(text: str, start: int, chunks: list[tuple[int, dict]] | None, f
     return end, len(text)
 
 
-def manifest_digest(chunks: list[dict], body: str) -> str:
+def packrepo_manifest_digest(chunks: list[dict], body: str) -> str:
     """PackRepo's ``generate_manifest_digest`` over the index's chunks and the body's length."""
     spans = body_spans(chunks)
     data = {"body_spans": spans, "body_length": len(body.encode("utf-8", "surrogatepass")),
@@ -245,5 +245,5 @@ def _claims(pack: ForeignPack, locate: Locator, index: dict, offsets: dict, chun
         add("target_budget", "budget", total, tokenizer=tokenizer, relation=">=")
     if chunks is not None:
         values = [chunk for _, chunk in chunks]
-        add("manifest_digest", "digest", lambda services: manifest_digest(values, body))
+        add("manifest_digest", "digest", lambda services: packrepo_manifest_digest(values, body))
         add("body_spans", "span", lambda services: body_spans(values))

@@ -8,7 +8,7 @@ No line ranges, counts or digests.
 
 from __future__ import annotations
 
-from packverify.readers import _json, _repomix
+from packverify.readers import _json_offsets, _repomix
 from packverify.readers.base import ForeignPack, Locator, PackedFile, decode, finding
 
 NAME = "repomix-json"
@@ -37,10 +37,10 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
         pack.findings.append(finding("parse.empty", "the input is empty", locate(0)))
         return pack
     try:
-        top, end = _json.members(text, 0)
+        top, end = _json_offsets.members(text, 0)
         if text[end:].strip():
-            raise _json.JSONError("text after the JSON document", _json.skip(text, end))
-    except _json.JSONError as exc:
+            raise _json_offsets.JSONError("text after the JSON document", _json_offsets.skip(text, end))
+    except _json_offsets.JSONError as exc:
         pack.findings.append(finding(exc.code, f"not JSON: {exc}", locate(exc.offset)))
         top = []  # JSON has no point to resynchronise at: nothing more is read
     files = None
@@ -66,12 +66,12 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
     return pack
 
 
-def _files(pack: ForeignPack, locate: Locator, files: _json.Member) -> None:
+def _files(pack: ForeignPack, locate: Locator, files: _json_offsets.Member) -> None:
     if not isinstance(files.value, dict):
         pack.findings.append(finding("structure.malformed-header", "\"files\" is not an object",
                                      locate(files.value_offset)))
         return
-    entries, _ = _json.members(pack.text, files.value_offset)  # parsed whole already: cannot fail
+    entries, _ = _json_offsets.members(pack.text, files.value_offset)  # parsed whole already: cannot fail
     for entry in entries:
         if not entry.key:
             pack.findings.append(finding("structure.missing-path", "a file with an empty path",

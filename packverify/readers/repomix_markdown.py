@@ -84,7 +84,7 @@ def _preamble(pack: ForeignPack, locate: Locator) -> tuple[int, set[str] | None]
         return len(text), None
     tree = text[tree_start:max(close, tree_start)]
     pack.metadata.append(("directory structure", tree, locate(tree_start)))
-    return close + len(fence) + 2, _repomix.tree_files(tree)
+    return close + len(fence) + 2, _repomix.indented_tree_files(tree)
 
 
 def _entry(pack: ForeignPack, locate: Locator, position: int, bounds: _repomix.Boundaries) -> int:

@@ -19,13 +19,13 @@ NAME = "repomix-plain"
 TITLE = "repomix plain text (--style plain)"
 TOOL = _repomix.TOOL
 
-LONG = "=" * 64
-SEP = "=" * 16
+_SECTION_RULE = "=" * 64
+_ENTRY_RULE = "=" * 16
 _TAIL_TITLES = ("Git Diffs", "Git Logs", "Instruction")
 
 
 def _banner(title: str) -> str:
-    return f"{LONG}\n{title}\n{LONG}\n"
+    return f"{_SECTION_RULE}\n{title}\n{_SECTION_RULE}\n"
 
 
 def sniff(head: bytes) -> int:
@@ -55,7 +55,7 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
         tree_end = files if files >= 0 else len(text)
         tree_text = text[tree_start:tree_end].rstrip("\n")
         pack.metadata.append(("directory structure", tree_text, locate(tree_start)))
-        listed = _repomix.tree_files(tree_text)
+        listed = _repomix.indented_tree_files(tree_text)
         files = _find_banner(text, "Files", tree_start)
     if files < 0:
         pack.findings.append(finding("structure.missing-section", "no 'Files' section", locate(head_end)))
@@ -87,7 +87,7 @@ def _find_banner(text: str, title: str, start: int) -> int:
 def _tail_sections(pack: ForeignPack, locate: Locator, body: int, end: int) -> int:
     """Git diffs, git logs, instruction (after the files, before the trailer) → metadata."""
     text = pack.text
-    last_entry = text.rfind(f"\n{SEP}\nFile: ", body, end)
+    last_entry = text.rfind(f"\n{_ENTRY_RULE}\nFile: ", body, end)
     starts = [text.find("\n" + _banner(title), max(last_entry, body), end) for title in _TAIL_TITLES]
     starts = [s + 1 for s in starts if s >= 0]
     if not starts:
@@ -105,9 +105,9 @@ def _entries(pack: ForeignPack, locate: Locator, position: int, end: int, bounds
             continue
         header = _header(text, position)
         if header is None:
-            following = text.find(f"\n\n{SEP}\nFile: ", position, end)
+            following = text.find(f"\n\n{_ENTRY_RULE}\nFile: ", position, end)
             line, _ = next_line(text, position)
-            pack.findings.append(finding("structure.unexpected-text", f"expected a '{SEP}' / 'File: …' header, "
+            pack.findings.append(finding("structure.unexpected-text", f"expected a '{_ENTRY_RULE}' / 'File: …' header, "
                                          f"found {line[:80]!r}", locate(position)))
             position = end if following < 0 else following + 2
             continue
@@ -128,7 +128,7 @@ def _header(text: str, position: int) -> tuple[str, int] | None:
     first, after = next_line(text, position)
     second, after2 = next_line(text, after)
     third, content_start = next_line(text, after2)
-    if first != SEP or third != SEP or not second.startswith("File: "):
+    if first != _ENTRY_RULE or third != _ENTRY_RULE or not second.startswith("File: "):
         return None
     return second[len("File: "):], content_start
 
@@ -136,7 +136,7 @@ def _header(text: str, position: int) -> tuple[str, int] | None:
 def _content_end(pack: ForeignPack, locate: Locator, name: str, start: int, end: int,
                  bounds: _repomix.Boundaries) -> tuple[int, int]:
     text = pack.text
-    needle = f"\n\n{SEP}\nFile: "
+    needle = f"\n\n{_ENTRY_RULE}\nFile: "
     search = start
     while True:
         found = text.find(needle, search, end)

@@ -88,7 +88,7 @@ def _read_template(pack: ForeignPack, locate: Locator) -> None:
                                          "<directory_structure> is never closed", locate(tree[0])))
             return
         pack.metadata.append(("directory_structure", text[tree[1]:tree[2]], locate(tree[1])))
-        listed = _repomix.tree_files(text[tree[1]:tree[2]])
+        listed = _repomix.indented_tree_files(text[tree[1]:tree[2]])
         cursor = tree[2]
     files_tag = _section(text, "files", cursor)
     if files_tag is None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from packverify.readers import _json, _scribe
+from packverify.readers import _json_offsets, _scribe
 from packverify.readers.base import (
     SUMMARY,
     Claim,
@@ -38,8 +38,8 @@ NAME = "scribe"
 TITLE = "scribe 1.0 CLI pack (header JSON + '### path: P lines: N mode: LANG' sections)"
 TOOL = "scribe"
 
-HEADER = re.compile(r"### path: (.*) lines: (\d+) mode: (\S*)")
-TRANSFORMATIONS = frozenset({"crlf-to-lf", "undecodable-bytes-dropped"})
+_COUNT_HEADER = re.compile(r"### path: (.*) lines: (\d+) mode: (\S*)")
+_TRANSFORMATIONS = frozenset({"crlf-to-lf", "undecodable-bytes-dropped"})
 _SUMMARY_MARK = "\n...\n(content truncated)\n...\n"
 _MINIMAL_MARK = "(Content truncated due to token budget constraints)"
 _KEYS = ("mode", "selector", "target_budget", "total_files")
@@ -57,7 +57,7 @@ def sniff(head: bytes) -> int:
 
 def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
     text, findings = decode(raw)
-    pack = ForeignPack(NAME, TOOL, text, findings=findings, transformations=TRANSFORMATIONS)
+    pack = ForeignPack(NAME, TOOL, text, findings=findings, transformations=_TRANSFORMATIONS)
     locate = Locator(text)
     if not text.strip():
         pack.findings.append(finding("parse.empty", "the input is empty", locate(0)))
@@ -85,8 +85,8 @@ def read(raw: bytes, *, path: str = "<bytes>") -> ForeignPack:
 def _header(pack: ForeignPack, locate: Locator, pack_end: int) -> tuple[dict, dict, int]:
     text = pack.text
     try:
-        members, end = _json.members(text, 0)
-    except _json.JSONError as exc:
+        members, end = _json_offsets.members(text, 0)
+    except _json_offsets.JSONError as exc:
         code = exc.code if exc.code != "parse.invalid-json" else "structure.invalid-header"
         pack.findings.append(finding(code, f"the header is not a JSON object: {exc}", locate(exc.offset)))
         found = text.find("\n\n### path: ")
@@ -110,7 +110,7 @@ def _header(pack: ForeignPack, locate: Locator, pack_end: int) -> tuple[dict, di
 def _section(pack: ForeignPack, locate: Locator, position: int, pack_end: int) -> int:
     text = pack.text
     line, content_start = next_line(text, position)
-    match = HEADER.fullmatch(line)
+    match = _COUNT_HEADER.fullmatch(line)
     if match is None:
         code = "structure.malformed-header" if line.startswith("### path:") else "structure.unexpected-text"
         pack.findings.append(finding(code, f"expected '### path: P lines: N mode: M', found {line[:80]!r}",
@@ -127,7 +127,7 @@ def _section(pack: ForeignPack, locate: Locator, position: int, pack_end: int) -
             found, resume = pack_end, pack_end
             break
         nxt, _ = next_line(text, found + 2)
-        if HEADER.fullmatch(nxt):
+        if _COUNT_HEADER.fullmatch(nxt):
             resume = found + 2
             break
         search = found + 1

@@ -19,7 +19,7 @@ the working directory, the report's ``environment`` section and any
 ``originalUriBaseIds`` — the output is a function of the packs' results, byte for
 byte. No columns, byte offsets or snippets (a pointer is the location). Message
 texts pass :func:`packverify.printable.printable` (viewers render them). ``level``
-is the finding's own severity even under ``--strict`` (which changes the verdict,
+is the finding's own severity (an info is a ``note``) even under ``--strict`` (which changes the verdict,
 recorded in ``run.properties``, not the severity). Expected/actual values in
 messages are cut to ``VALUE_LIMIT`` characters; the JSON
 report has them whole. Nothing is truncated to fit GitHub's upload limits (25,000
@@ -186,7 +186,7 @@ def _value(value: Any) -> str:
 
 
 def _level(severity: Severity) -> str:
-    return "warning" if severity is Severity.WARNING else "error"
+    return {Severity.WARNING: "warning", Severity.INFO: "note"}.get(severity, "error")
 
 
 def _clean(node: Any) -> Any:

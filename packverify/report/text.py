@@ -18,6 +18,7 @@ from packverify.printable import printable
 
 PER_CODE = 20
 _STATUS_STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.SKIPPED: "yellow"}
+_SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
 
 
 def render(report: Report, stream: IO[str], *, color: bool | None = None) -> None:
@@ -34,8 +35,9 @@ def render(report: Report, stream: IO[str], *, color: bool | None = None) -> Non
         table.add_column("note", overflow="fold")
         for name, result in pack.oracles.items():
             errors = sum(1 for f in result.findings if f.severity is Severity.ERROR)
-            warnings = len(result.findings) - errors
-            count = f"{errors}" + (f" (+{warnings} warn)" if warnings else "")
+            infos = sum(1 for f in result.findings if f.severity is Severity.INFO)
+            warnings = len(result.findings) - errors - infos
+            count = f"{errors}" + (f" (+{warnings} warn)" if warnings else "") + (f" (+{infos} info)" if infos else "")
             table.add_row(name, f"[{_STATUS_STYLE[result.status]}]{result.status.value}[/]", count,
                           _safe(result.reason or ""))
         console.print(table)
@@ -46,7 +48,7 @@ def render(report: Report, stream: IO[str], *, color: bool | None = None) -> Non
                 hidden[finding.code] += 1
                 continue
             shown[finding.code] += 1
-            style = "red" if finding.severity is Severity.ERROR else "yellow"
+            style = _SEVERITY_STYLE.get(finding.severity, "red")
             line = (f"  [{style}]{finding.severity.value}[/] [bold]{finding.code}[/] "
                     f"[cyan]{_safe(_where(finding))}[/]  {_safe(finding.message)}")
             extra = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import packverify.readers as readers
-from packverify.readers import REGISTRY, AmbiguousFormat, UnknownFormat
+from packverify.readers import READERS, AmbiguousFormat, UnknownFormat
 
 EXPECTED_NAMES = {"repomix-xml", "repomix-markdown", "repomix-plain", "repomix-json", "gitingest", "files-to-prompt",
                   "files-to-prompt-cxml", "files-to-prompt-markdown", "scribe", "scribe-stats", "packrepo",
@@ -13,8 +13,8 @@ EXPECTED_NAMES = {"repomix-xml", "repomix-markdown", "repomix-plain", "repomix-j
 
 
 def test_registry_has_every_format_and_each_module_the_interface():
-    assert set(REGISTRY) == EXPECTED_NAMES
-    for name, module in REGISTRY.items():
+    assert set(READERS) == EXPECTED_NAMES
+    for name, module in READERS.items():
         assert module.NAME == name
         assert module.TITLE and module.TOOL
         assert callable(module.sniff) and callable(module.read)

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import packverify.readers as readers
-from packverify.readers import REGISTRY
+from packverify.readers import READERS
 from packverify.readers.codes import CODES, REUSED
 
 
@@ -136,7 +136,7 @@ def test_invalid_utf8_is_located_and_reading_goes_on():
     assert [(e.path, e.text) for e in pack.files] == [("a.py", "caf\ufffd"), ("b.py", "ok")]
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
+@pytest.mark.parametrize("name", sorted(READERS))
 def test_empty_input(name):
     pack = readers.read(b"", "x", format=name)
     assert "parse.empty" in [f.code for f in pack.findings]
@@ -175,7 +175,7 @@ def test_every_truncation_of_a_recording_reads_without_raising(name, output, raw
         assert truncated.findings, f"{name}: cut at {mid} of {len(raw)} and nothing noticed"
 
 
-@given(st.binary(max_size=2000), st.sampled_from(sorted(REGISTRY)))
+@given(st.binary(max_size=2000), st.sampled_from(sorted(READERS)))
 def test_any_bytes_any_reader_never_raises_and_locates_inside(raw, name):
     pack = readers.read(raw, "fuzz", format=name)
     assert_inside(pack)
@@ -188,7 +188,7 @@ def test_any_bytes_any_reader_never_raises_and_locates_inside(raw, name):
                                  "</document_content>", "</document>", "<documents>", "</documents>",
                                  "Directory structure:", "└── r/", "    └── a", "é\r", "&amp;", "<repomix>"]),
                 max_size=40),
-       st.sampled_from(sorted(REGISTRY)))
+       st.sampled_from(sorted(READERS)))
 def test_structure_shaped_noise_never_raises(lines, name):
     pack = readers.read("\n".join(lines).encode(), "noise", format=name)
     assert_inside(pack)
