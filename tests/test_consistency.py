@@ -67,14 +67,12 @@ def test_packverify_valid_packs_are_packrepo_valid(kwargs):
 
 
 def test_json_reports_are_byte_identical_across_runs(tmp_path):
-    from helpers import run_captured
-
-    from packverify.packer.assemble import serialize
+    from helpers import run_captured, transport_bytes
 
     pack = tmp_path / "p.json"
     doc = valid_doc()
     doc["chunks"][0]["tokens"] += 1
-    pack.write_bytes(serialize(doc))
+    pack.write_bytes(transport_bytes(doc))
     outputs = []
     for _ in range(2):
         code, out, _ = run_captured(["check", str(pack), "--format", "json", "--no-run-log"])
@@ -87,9 +85,7 @@ def test_json_reports_are_byte_identical_across_runs(tmp_path):
 
 
 def test_an_oracle_crash_is_an_internal_error_finding_not_a_traceback(monkeypatch, tmp_path):
-    from helpers import check_doc, run_captured
-
-    from packverify.packer.assemble import serialize
+    from helpers import check_doc, run_captured, transport_bytes
 
     class Panic(BaseException):  # like pyo3's PanicException, not an Exception
         pass
@@ -105,7 +101,7 @@ def test_an_oracle_crash_is_an_internal_error_finding_not_a_traceback(monkeypatc
     assert finding.code == "overlap.internal-error" and "rust panicked" in finding.message
     assert report.oracles["budget"].status.value == "pass"  # the others still ran
     pack = tmp_path / "p.json"
-    pack.write_bytes(serialize(valid_doc()))
+    pack.write_bytes(transport_bytes(valid_doc()))
     code, out, err = run_captured(["check", str(pack), "--no-run-log"])
     assert code == 2 and "internal error" in err and "Traceback" not in out + err
 

@@ -9,8 +9,8 @@ from helpers import check_doc, codes, mutated
 
 from packverify.model import Report, Verdict
 from packverify.oracles.security import path_problems, secret_file_reason
-from packverify.packer.assemble import Selection
 from packverify.report.json_report import dumps
+from packverify.strategies import Excerpt
 
 NOT_SECRET_FILES = ["monkey_patch.py", "src/keys.py", "keyboard.c", "secret_santa.md", ".env.example",
                     ".env.sample", "config/.env.template", "home/.ssh/id_rsa.pub", "docs/api-key-rotation.md",
@@ -41,13 +41,13 @@ LOOK_ALIKES = [
 
 @pytest.mark.parametrize("line", LOOK_ALIKES)
 def test_look_alikes_are_not_secrets(line):
-    doc = mutated(lambda d: None, selections=[Selection("src/x.py", 1, 1, line)])
+    doc = mutated(lambda d: None, selections=[Excerpt("src/x.py", 1, 1, line)])
     assert "security.secret" not in codes(check_doc(doc))
 
 
 def test_a_secret_is_never_echoed_in_any_report():
     secret = "AKIA" + "QWERTYUIOPASDFGH"
-    doc = mutated(lambda d: None, selections=[Selection("src/x.py", 1, 2, f"a = 1\nk = '{secret}'\n")])
+    doc = mutated(lambda d: None, selections=[Excerpt("src/x.py", 1, 2, f"a = 1\nk = '{secret}'\n")])
     pack = check_doc(doc)
     [finding] = [f for f in pack.findings if f.code == "security.secret"]
     assert "src/x.py:2" in finding.message and "AWS" in finding.message
@@ -60,7 +60,7 @@ def test_a_secret_is_never_echoed_in_any_report():
 
 def test_secret_line_numbers_point_into_the_file():
     body = "".join(f"line {i}\n" for i in range(1, 10)) + "-----BEGIN OPENSSH PRIVATE KEY-----\n"
-    doc = mutated(lambda d: None, selections=[Selection("k/deploy.txt", 41, 50, body)])
+    doc = mutated(lambda d: None, selections=[Excerpt("k/deploy.txt", 41, 50, body)])
     [finding] = [f for f in check_doc(doc).findings if f.code == "security.secret"]
     assert "k/deploy.txt:50" in finding.message
 
@@ -69,7 +69,7 @@ def test_secrets_in_many_chunks_and_batches_are_all_found(monkeypatch):
     from packverify.oracles import security
 
     monkeypatch.setattr(security, "_BATCH_CHARS", 64)  # force many batches
-    selections = [Selection(f"f{i:02}.txt", 1, 2, f"x{i}\nghp_{'Ab1' * 12}\n") for i in range(30)]
+    selections = [Excerpt(f"f{i:02}.txt", 1, 2, f"x{i}\nghp_{'Ab1' * 12}\n") for i in range(30)]
     doc = mutated(lambda d: None, selections=selections)
     found = [f for f in check_doc(doc).findings if f.code == "security.secret"]
     assert sorted(f.pointer for f in found) == sorted(f"/chunks/{i}/content" for i in range(30))
@@ -84,6 +84,6 @@ def test_unsafe_path_reported_once_per_file_not_per_chunk():
 def test_offsets_survive_text_whose_lowercase_changes_length():
     # 'İ'.lower() is two characters: candidate lines must still be cut at the right place.
     text = "İİİİ\n" * 50 + "slack = 'xoxb-1234567890-abcdefghij'\n"
-    doc = mutated(lambda d: None, selections=[Selection("t.txt", 1, 51, text)])
+    doc = mutated(lambda d: None, selections=[Excerpt("t.txt", 1, 51, text)])
     [finding] = [f for f in check_doc(doc).findings if f.code == "security.secret"]
     assert "t.txt:51" in finding.message and "Slack" in finding.message
