@@ -1,5 +1,9 @@
 """Consistency as tests: registry = contract, codes documented, schema shipped = spec,
-packverify-valid packs are PackRepo-valid, reports are byte-identical across runs."""
+packverify-valid packs are PackRepo-valid, reports are byte-identical across runs.
+
+That every code is exercised is observed, not grepped: tests/fuzzing/test_fuzzers.py runs
+the engine over the seed corpus, collects the codes that fire, and requires every code
+(and each seed's named code) among them."""
 
 from __future__ import annotations
 
@@ -30,12 +34,6 @@ def test_every_code_is_kebab_case_and_prefixed_and_documented():
         assert oracle in REGISTRY and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name), code
         assert info.title and info.why, code
         assert f"`{code}`" in docs, f"{code} missing from docs/codes.md"
-
-
-def test_every_code_is_exercised_by_a_test():
-    tests = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("test_*.py"))
-    for code in all_codes():
-        assert f'"{code}"' in tests, f"no test names {code}"
 
 
 def test_every_oracle_module_has_a_docstring_and_the_shape():
