@@ -80,7 +80,7 @@ class Finding:
 
     def fails_verdict(self, strict: bool) -> bool:
         """Whether this finding fails the verdict: an error always, a warning only under
-        ``--strict`` (CONTRACT.md §2). The engine's verdict and every report use this."""
+        ``--strict`` (docs/contract.md §2). The engine's verdict and every report use this."""
         return self.severity is Severity.ERROR or strict
 
     def to_dict(self) -> dict[str, Any]:

@@ -118,3 +118,35 @@ def test_the_format_module_knows_the_schemas_utilization_ceiling():
 
     utilization = json.loads(schema_text())["properties"]["budget_info"]["properties"]["utilization"]
     assert utilization["maximum"] == MAX_UTILIZATION == 1.005
+
+
+# Files outside the repository that earlier versions leaned on: the project's own docs
+# must stand alone (docs/contract.md is the contract), and no test may read beside the
+# checkout. Spelled in pieces so that this file does not name them itself.
+_OUTSIDE = re.compile("|".join([r"\.\./" + "shared", "/work/" + "shared", r"\b" + "CONTRACT" + r"\.md",
+                                r"\b" + "RECIPES" + r"\.md", r"\b" + "STYLE" + r"\.md"]))
+
+
+def test_nothing_refers_to_files_outside_the_repository():
+    roots = ["packverify", "tests", "docs", "scripts", "bench", ".ci"]
+    files = [p for root in roots if (ROOT / root).exists() for p in (ROOT / root).rglob("*")
+             if p.is_file() and p.suffix in (".py", ".md", ".toml", ".yml", ".yaml", ".sh", "") and
+             "__pycache__" not in p.parts and "corpus" not in p.parts]
+    files += [ROOT / name for name in ("README.md", "pyproject.toml", "action.yml") if (ROOT / name).exists()]
+    found = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in _OUTSIDE.finditer(text)]
+    assert found == []
+
+
+def test_links_between_the_docs_resolve():
+    broken = []
+    for page in sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md", ROOT / "tests" / "README.md"]:
+        for target in re.findall(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if not target.startswith("http") and not (page.parent / target).resolve().exists():
+                broken.append(f"{page.relative_to(ROOT)} -> {target}")
+    assert broken == []

@@ -1,4 +1,4 @@
-"""``packverify fuzz``: run the atheris fuzz targets for dedicated runners (CONTRACT.md §2–§4).
+"""``packverify fuzz``: run the atheris fuzz targets for dedicated runners (docs/contract.md §2–§4).
 
 Parses options, writes the run log (environment first), runs each target as a
 subprocess through :mod:`packverify.fuzz.campaign`, shows libFuzzer's progress on

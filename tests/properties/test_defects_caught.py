@@ -131,7 +131,7 @@ def test_parse_too_large_fires_through_the_reader(tmp_path):
 
 
 def test_content_missing_from_some_chunks_warns_from_every_chunk_skips():
-    """Decided (CONTRACT.md §1, docs/format.md §chunks): with some content to recount the
+    """Decided (docs/contract.md §1, docs/format.md §chunks): with some content to recount the
     tokens oracle runs and warns about the chunks it could not recount (a failure under
     --strict); with no content at all it cannot run and is ``skipped`` with its reason —
     visible in every report, never a pass, but not a warning: a skip never fails the
