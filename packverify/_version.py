@@ -11,5 +11,5 @@ __version__ = "0.1.0"
 
 
 def tool_info() -> dict[str, str]:
-    """The ``tool`` object every JSON report and run log opens with (CONTRACT.md §2)."""
+    """The ``tool`` object every JSON report and run log opens with (docs/contract.md §2)."""
     return {"name": "packverify", "version": __version__}

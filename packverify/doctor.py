@@ -451,7 +451,7 @@ def check_tokenizers(manifest: Mapping[str, Any]) -> list[Check]:
             got = list(tokenizer.get_encoding(by_encoding[encoding]).encode_ordinary(probe["text"]))
         except (KeyboardInterrupt, SystemExit):
             raise
-        except BaseException as exc:  # pyo3's PanicException is a BaseException (RECIPES.md)
+        except BaseException as exc:  # a Rust panic in tiktoken is pyo3's PanicException, a BaseException
             probe_checks.append(Check(f"encoding.{encoding}", CheckStatus.FAIL, probe["tokens"], None,
                                       f"encoding {probe['text']!r} failed: {type(exc).__name__}: {exc}"))
             continue

@@ -131,8 +131,8 @@ def _run_oracles(pack, ctx: Context, oracles: Sequence[str], blocked: str | None
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # an oracle bug must not take the report down; BaseException
-            # because a Rust panic inside tiktoken surfaces as pyo3's PanicException
-            # (RECIPES.md), which ``except Exception`` misses.
+            # because a Rust panic inside tiktoken (a corrupt vocabulary, for one) surfaces as
+            # pyo3's PanicException, a BaseException, which ``except Exception`` misses.
             internal += 1
             detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
             found = [Finding(f"{name}.{INTERNAL_ERROR}", (), f"packverify bug in the {name} oracle: {detail}",

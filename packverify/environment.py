@@ -1,4 +1,4 @@
-"""The ``environment`` section of run logs and reports (CONTRACT.md §4).
+"""The ``environment`` section of run logs and reports (docs/contract.md §4).
 
 ``observed`` is what this process runs on; ``expected`` is the parsed
 ``environment.manifest.json`` (shipped inside the package and kept equal to the

@@ -88,7 +88,7 @@ class Finding:
 
     def fails_verdict(self, strict: bool) -> bool:
         """Whether this finding fails the verdict: an error always, a warning only under
-        ``--strict`` (CONTRACT.md §2), an info never. The engine's verdict and every report use this."""
+        ``--strict`` (docs/contract.md §2), an info never. The engine's verdict and every report use this."""
         if self.severity is Severity.INFO:
             return False
         return self.severity is Severity.ERROR or strict

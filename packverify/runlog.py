@@ -1,4 +1,4 @@
-"""JSON run logs under ``artifacts/`` (CONTRACT.md §4).
+"""JSON run logs under ``artifacts/`` (docs/contract.md §4).
 
 The log is written twice: first with the ``environment`` section and
 ``"status": "running"`` before any work starts (so a crash still leaves a record),

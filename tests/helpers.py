@@ -1,4 +1,9 @@
-"""Helpers for building packs and checking them through the real engine."""
+"""Helpers for building packs and checking them through the real engine.
+
+Valid packs come from the strategies' own implementation of the format
+(:func:`packverify.strategies.reference_pack`: ``rfc8785``, :mod:`hashlib`, tiktoken's
+own loader), never from the reference packer's ``assemble``, which shares its ids,
+digests, canonical bytes and token counts with the oracles under test."""
 
 from __future__ import annotations
 
@@ -10,51 +15,72 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import rfc8785
+from hypothesis import settings
+
 import packverify
-from packverify.canonical import jcs_bytes
 from packverify.cli import run
 from packverify.context import Context
 from packverify.load import parse_bytes
-from packverify.packer.assemble import Selection, assemble, serialize
+from packverify.strategies import Excerpt, reference_bytes, reference_pack, reference_token_count
 
 A_PY = "".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(15))  # 30 lines
 B_PY = "import os\n\n\nclass Büro:\n    \"\"\"Ünïcode — naïve café.\"\"\"\n    pass\n\n\nprint('<|endoftext|>')\nx = 1"  # 10 lines, no final \n
 README = "# Demo\n\nSee src/.\n"
 
 
-def base_selections() -> list[Selection]:
+def base_selections() -> list[Excerpt]:
     a_lines = A_PY.splitlines(keepends=True)
     return [
-        Selection("README.md", 1, 3, README, language="markdown"),
-        Selection("src/a.py", 1, 15, "".join(a_lines[:15]), language="python"),
-        Selection("src/a.py", 16, 30, "".join(a_lines[15:]), language="python"),
-        Selection("src/b.py", 1, 10, B_PY, language="python"),
+        Excerpt("README.md", 1, 3, README, language="markdown"),
+        Excerpt("src/a.py", 1, 15, "".join(a_lines[:15]), language="python"),
+        Excerpt("src/a.py", 16, 30, "".join(a_lines[15:]), language="python"),
+        Excerpt("src/b.py", 1, 10, B_PY, language="python"),
     ]
 
 
 def valid_doc(**kwargs: Any) -> dict:
-    """A small pack that passes every oracle (budget filled exactly)."""
+    """A small pack that passes every oracle (budget filled exactly), built by the
+    reference implementation; ``selections`` (:class:`Excerpt` s) and the figures of
+    :func:`~packverify.strategies.reference_pack` may be given."""
     selections = kwargs.pop("selections", None) or base_selections()
-    probe = assemble(selections, target_budget=1000, tokenizer=kwargs.get("tokenizer", "cl100k"))
-    actual = probe["budget_info"]["actual_tokens"]
+    tokenizer = kwargs.setdefault("tokenizer", "cl100k")
+    actual = sum(reference_token_count(tokenizer, s.content) for s in selections)
     kwargs.setdefault("target_budget", max(1000, actual))
     kwargs.setdefault("total_tokens", actual)  # everything available was selected: no underflow
     kwargs.setdefault("total_files", 12)
     kwargs.setdefault("total_chunks", 40)
     kwargs.setdefault("language_distribution", {"markdown": 1, "python": 2})
-    return assemble(selections, **kwargs)
+    return reference_pack(selections, **kwargs)
 
 
 def check_doc(doc: Any, *, raw: bytes | None = None, strict: bool = False, only=None, skip=None,
               repo=None, context: Context | None = None) -> packverify.PackReport:
     """Serialise ``doc`` canonically (or use ``raw``) and check it in-process."""
-    data = raw if raw is not None else jcs_bytes(doc)
+    data = raw if raw is not None else transport_bytes(doc)
     loaded = parse_bytes(data, path="pack.json")
     ctx = context or Context()
     ctx.strict = strict
     ctx.repo = Path(repo) if repo is not None else None
     oracles = packverify.engine.select_oracles(only, skip)
     return packverify.check_loaded(loaded, ctx, oracles)
+
+
+def profile_settings(*, multiplier: float = 1.0, **overrides: Any) -> settings:
+    """Hypothesis settings whose example count follows the active profile
+    (tests/conftest.py: ``ci`` 60, ``mutmut`` 15, ``nightly`` 5000), scaled by
+    ``multiplier`` — so ``nightly`` raises every test and ``mutmut`` lowers it. Tests never
+    write a literal example count (it would pin the test whatever the profile says)."""
+    return settings(max_examples=max(1, round(settings.default.max_examples * multiplier)), **overrides)
+
+
+def transport_bytes(doc: Any) -> bytes:
+    """The canonical bytes of ``doc`` (``rfc8785``), or — for what RFC 8785 cannot write:
+    integers beyond 2^53, NaN — compact ``json.dumps`` bytes (then not canonical)."""
+    try:
+        return reference_bytes(doc)
+    except rfc8785.CanonicalizationError:
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
 def codes(report: packverify.PackReport) -> set[str]:
@@ -73,7 +99,7 @@ def mutated(mutate: Callable[[dict], Any], **kwargs: Any) -> dict:
 
 def write(tmp_path: Path, name: str, doc: Any = None, *, raw: bytes | None = None) -> Path:
     path = tmp_path / name
-    path.write_bytes(raw if raw is not None else serialize(doc))
+    path.write_bytes(raw if raw is not None else transport_bytes(doc))
     return path
 
 
@@ -110,7 +136,7 @@ TIKTOKEN_BLOB = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoke
 def stock_tiktoken(cache: Path) -> dict:
     """tiktoken's *own* encodings (``tiktoken.get_encoding`` reading a cached
     vocabulary), independent of packverify.tokenizer and packverify.counting: the
-    reference the counting tests compare with (RECIPES.md, "Tokenizers")."""
+    reference the counting tests compare with."""
     import hashlib
     import os
 

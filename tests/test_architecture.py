@@ -159,6 +159,65 @@ def test_dependencies_point_one_way():
     assert wrong == []
 
 
+# What the strategies generate is what the oracles judge: they never ask the oracles, the
+# secret scanner, the path rules or the packer whether something is valid, and they build
+# valid packs with their own implementation of the format (strategies/_reference.py), not
+# with the canonical bytes, token counts or rules the oracles use. From packverify.format
+# they may take constants only (the vendored directories relation M5 expects).
+STRATEGIES_NEVER_IMPORT = ("packverify.oracles", "packverify.secrets", "packverify.paths", "packverify.packer",
+                           "packverify.canonical", "packverify.tokenizer")
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every module ``start`` imports, directly or through others — the package root
+    aside (importing any submodule runs ``packverify/__init__.py``, which is not a
+    dependency) and not through ``packverify.format``, of which only constants may be
+    taken (checked by name)."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for target in graph.get(todo.pop(), ()):
+            if target != "packverify" and target not in seen:
+                seen.add(target)
+                if target != "packverify.format":
+                    todo.append(target)
+    return seen
+
+
+def _imported_names(tree: ast.Module, module: str) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == module:
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import) and any(alias.name == module for alias in node.names):
+            names.add("*")  # the whole module: any of its rules
+    return names
+
+
+def test_the_strategies_never_import_what_they_test():
+    graph, modules = _graph(), _modules()
+    wrong = []
+    for module in modules:
+        if not _inside(module, "packverify.strategies"):
+            continue
+        reached = _reachable(graph, module)
+        wrong += [f"{module} reaches {target}" for target in sorted(reached)
+                  if _inside(target, *STRATEGIES_NEVER_IMPORT)]
+        for user in sorted({module} | (reached & set(modules))):
+            wrong += [f"{user} takes the rule {name!r} from packverify.format"
+                      for name in sorted(_imported_names(modules[user], "packverify.format")) if not name.isupper()]
+    assert sorted(set(wrong)) == []
+
+
+def test_the_strategies_rule_finds_a_violation():
+    graph = {"packverify.strategies._x": {"packverify.sample_text", "packverify.format"},
+             "packverify.sample_text": {"packverify.packer.build"}, "packverify.format": {"packverify.canonical"}}
+    assert _reachable(graph, "packverify.strategies._x") == {"packverify.sample_text", "packverify.packer.build",
+                                                             "packverify.format"}
+    tree = ast.parse("from packverify.format import ZERO_COMMIT, count_lines\nimport packverify.format\n")
+    assert _imported_names(tree, "packverify.format") == {"ZERO_COMMIT", "count_lines", "*"}
+
+
 def test_only_the_cli_imports_click_and_only_fuzzing_imports_atheris():
     for module, tree in _modules().items():
         imported = _external_imports(tree)

@@ -51,20 +51,25 @@ def test_known_vectors():
 
 
 def test_chunk_id_and_manifest_are_stable_values():
-    # Pinned: changing either definition breaks every pack that declares packverify-v1.
+    """Pinned by hand (changing either definition breaks every pack that declares
+    packverify-v1): the JCS bytes are typed out here and hashed with hashlib — checked
+    with ``printf '["src/a.py",1,10]' | sha256sum`` — never computed by the code under test."""
     import hashlib
 
     assert canonical_chunk_id("src/a.py", 1, 10) == "b1e0a00acad52eab"
-    assert canonical_chunk_id("src/a.py", 1, 10) == hashlib.sha256(b'["src/a.py",1,10]').hexdigest()[:16]
+    assert canonical_chunk_id("a", 12, 2) == hashlib.sha256(b'["a",12,2]').hexdigest()[:16]
+    assert canonical_chunk_id("ä/😀", 1, 2) == hashlib.sha256('["ä/😀",1,2]'.encode()).hexdigest()[:16]
     assert manifest_digest("cl100k", []) == hashlib.sha256(b'{"chunks":[],"tokenizer":"cl100k"}').hexdigest()
-    assert canonical_chunk_id("a", 1, 2) != canonical_chunk_id("a", 12, 2)
-    assert manifest_digest("cl100k", []) == manifest_digest("cl100k", [])
     rows = [("b", "b.py", 1, 2, 3, "0" * 64), ("a", "a.py", 1, 2, 3, "1" * 64)]
-    assert manifest_digest("cl100k", rows) == manifest_digest("cl100k", rows[::-1])
-    assert manifest_digest("cl100k", rows) != manifest_digest("o200k", rows)
+    by_hand = ('{"chunks":[["a","a.py",1,2,3,"' + "1" * 64 + '"],["b","b.py",1,2,3,"' + "0" * 64 + '"]],'
+               '"tokenizer":"%s"}')
+    for tokenizer in ("cl100k", "o200k"):
+        expected = hashlib.sha256((by_hand % tokenizer).encode()).hexdigest()
+        assert manifest_digest(tokenizer, rows) == manifest_digest(tokenizer, rows[::-1]) == expected
 
 
 def test_line_counting_rule():
+    # docs/format.md §Lines, by hand
     assert [count_lines(t) for t in ("", "a", "a\n", "a\nb", "a\nb\n", "\n", "\n\n", "a\r\nb\r\n", "a\rb")] == \
         [0, 1, 1, 2, 2, 1, 2, 2, 1]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import check_doc, valid_doc
 
-from packverify.canonical import jcs_bytes
 from packverify.load import MAX_DEPTH, LoadError, parse_bytes, read_pack
+from packverify.strategies import reference_bytes
 
 CASES = [
     (b'{"a": 1, "a": 2}', "parse.duplicate-key", ""),
@@ -63,7 +63,7 @@ def test_depth_limit_is_exact():
 
 def test_canonical_bytes_detected_and_pretty_bytes_parsed_equal():
     doc = valid_doc()
-    canonical = parse_bytes(jcs_bytes(doc))
+    canonical = parse_bytes(reference_bytes(doc))
     assert canonical.canonical is True and canonical.findings == []
     import json
 

@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 
 import packverify
-from packverify.canonical import jcs_bytes
 from packverify.model import Severity, Status
 from packverify.oracles import NAMES
 from packverify.report import REPORTERS, junit
-from packverify.tokenizer import count, get_encoding
+from packverify.strategies import reference_bytes, reference_token_count
 
 HOSTILE = 'p<&"é\x1b.json'
 HOSTILE_SHOWN = 'p<&"é\\x1b.json'  # ESC is not an XML 1.0 character: written as a visible escape
@@ -26,7 +25,7 @@ HOSTILE_SHOWN = 'p<&"é\\x1b.json'  # ESC is not an XML 1.0 character: written a
 
 def valid_document(content: str = "print('hello')\n") -> dict:
     """A pack every oracle but ``source`` passes: real cl100k count, real hash."""
-    tokens = count(get_encoding("cl100k"), content)
+    tokens = reference_token_count("cl100k", content)
     return {
         "metadata": {"version": "1.0.0", "created_at": "2024-01-01T00:00:00Z",
                      "repo_info": {"path": "demo", "commit": "0" * 40}},
@@ -41,13 +40,13 @@ def valid_document(content: str = "print('hello')\n") -> dict:
 @pytest.fixture
 def packs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "good.json").write_bytes(jcs_bytes(valid_document()))
+    (tmp_path / "good.json").write_bytes(reference_bytes(valid_document()))
     (tmp_path / "bad.json").write_text('{"metadata": {}}\n', encoding="utf-8")  # schema errors + a warning
     (tmp_path / "broken.json").write_bytes(b'{"chunks": [')  # parse error, the rest skipped
     document = valid_document()
     document["chunks"][0]["file_path"] = 'src/a<&"é\x1b.py'  # security.control-character
     document["chunks"][0]["content_hash"] = "0" * 64  # integrity.content-hash-mismatch
-    (tmp_path / HOSTILE).write_bytes(jcs_bytes(document))
+    (tmp_path / HOSTILE).write_bytes(reference_bytes(document))
     return tmp_path
 
 

@@ -15,21 +15,23 @@ import jsonschema
 import pytest
 
 import packverify
-from packverify.canonical import jcs_bytes
 from packverify.model import UNSET, Severity
 from packverify.oracles import NAMES, REGISTRY, all_codes
 from packverify.report import REPORTERS, sarif
-from packverify.tokenizer import count, get_encoding
+from packverify.strategies import reference_bytes, reference_token_count
 
-SCHEMA_PATH = Path("/work/shared/schemas/sarif-schema-2.1.0.json")
+# The official schema (OASIS SARIF 2.1.0 errata01), vendored: tests/data/README.md says
+# where it comes from, under which terms, and its sha256.
+SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
+SCHEMA_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
 HOSTILE = 'p<&"é\x1b.json'
 
 
 # ------------------------------------------------------------------ helpers
 
 def valid_document(content: str = "print('hello')\n") -> dict:
-    """A pack every oracle but ``source`` passes: real cl100k count, real hash."""
-    tokens = count(get_encoding("cl100k"), content)
+    """A pack every oracle but ``source`` passes: real cl100k count (tiktoken's own), real hash."""
+    tokens = reference_token_count("cl100k", content)
     return {
         "metadata": {"version": "1.0.0", "created_at": "2024-01-01T00:00:00Z",
                      "repo_info": {"path": "demo", "commit": "0" * 40}},
@@ -46,21 +48,23 @@ def packs(tmp_path, monkeypatch):
     """Pack files in a temporary directory that is also the working directory, so
     the engine sees the relative paths a user would type."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "good.json").write_bytes(jcs_bytes(valid_document()))
+    (tmp_path / "good.json").write_bytes(reference_bytes(valid_document()))
     (tmp_path / "bad.json").write_text('{"metadata": {}}\n', encoding="utf-8")  # schema errors + a warning
     (tmp_path / "broken.json").write_bytes(b'{"chunks": [')  # parse error, the rest skipped
     document = valid_document()
     document["chunks"][0]["file_path"] = 'src/a<&"é\x1b.py'  # security.control-character
     document["chunks"][0]["content_hash"] = "0" * 64  # integrity.content-hash-mismatch
-    (tmp_path / HOSTILE).write_bytes(jcs_bytes(document))
+    (tmp_path / HOSTILE).write_bytes(reference_bytes(document))
     return tmp_path
 
 
 @pytest.fixture(scope="module")
 def schema():
-    if not SCHEMA_PATH.is_file():
-        pytest.skip(f"the official SARIF 2.1.0 schema is not at {SCHEMA_PATH}; schema validation not run")
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    data = SCHEMA_PATH.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == SCHEMA_SHA256, "tests/data/sarif-schema-2.1.0.json is not the official file"
+    document = json.loads(data)
+    assert document["id"] == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    return document
 
 
 def render(report) -> str:

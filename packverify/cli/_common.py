@@ -14,7 +14,7 @@ from packverify.runlog import RunLog
 
 
 class ExitCode(enum.IntEnum):
-    """Exit codes for every command (CONTRACT.md §2)."""
+    """Exit codes for every command (docs/contract.md §2)."""
 
     OK = 0  # all checks held
     FINDINGS = 1  # something was verified and found wrong

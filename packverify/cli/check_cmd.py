@@ -1,5 +1,5 @@
 """``packverify check PACK...``: every oracle over pack files, rendered in one of the
-``REPORTERS`` formats (CONTRACT.md §2). Exit 0 all held, 1 findings, 2 the check
+``REPORTERS`` formats (docs/contract.md §2). Exit 0 all held, 1 findings, 2 the check
 could not run (or a packverify bug: an oracle's internal error)."""
 
 from __future__ import annotations

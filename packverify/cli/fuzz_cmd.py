@@ -1,5 +1,5 @@
 """``packverify fuzz``: fuzzing sessions for dedicated runners, and ``packverify fuzz merge``
-(CONTRACT.md §2–§4).
+(docs/contract.md §2–§4).
 
 Parses options, writes the run log (environment first), runs a
 :class:`packverify.fuzz.session.FuzzSession` — SIGINT/SIGTERM stop it cleanly and the

@@ -1,7 +1,7 @@
 """``packverify meta``: metamorphic relations between runs of a packer (docs/metamorphic.md).
 
 Parses options, runs :func:`packverify.meta.run_meta`, renders the text or JSON
-report (CONTRACT.md §3), writes the run log. Exit codes: 0 every relation held, 1
+report (docs/contract.md §3), writes the run log. Exit codes: 0 every relation held, 1
 a relation failed (its reproducer is under ``artifacts/meta/<relation>/``), 2 the
 packer cannot be run (bad template, command not found, fails on a two-file
 repository), the options are wrong, or packverify itself failed (a bug: said so

@@ -1,4 +1,4 @@
-"""`packverify repro`: is a packer's output reproducible? (CONTRACT.md §3)
+"""`packverify repro`: is a packer's output reproducible? (docs/contract.md §3)
 
 Parses options, writes the run log (environment first), calls
 :func:`packverify.repro.reproduce`, renders, and returns 0 (reproducible), 1 (the

@@ -76,7 +76,7 @@ def self_check(fast: Counter, reference: Counter) -> str | None:
             got = fast.count(text)
         except (KeyboardInterrupt, SystemExit):
             raise
-        except BaseException as exc:  # noqa: BLE001 — a Rust panic is a BaseException (RECIPES.md);
+        except BaseException as exc:  # noqa: BLE001 — a Rust panic is a BaseException;
             # a fast engine that fails is refused like one that disagrees
             return f"{fast.engine} failed on probe {text[:40]!r}: {type(exc).__name__}: {exc}"
         want = reference.count(text)

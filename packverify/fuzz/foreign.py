@@ -170,7 +170,7 @@ def _round_trip(pack: readers.ForeignPack, expected: documents.Files) -> list[st
 def foreign_input(fmt: str, data: bytes) -> tuple[bytes, Any]:
     """The input a ``read_<fmt>`` target reads, and what reading it must give back
     (files; for ``scribe-stats`` the ``finalized_pack`` values) or None."""
-    module = readers.REGISTRY[fmt]
+    module = readers.READERS[fmt]
     if module.sniff(data[:readers.HEAD_BYTES]) > 0:
         return data, None
     fdp = _provider(data)

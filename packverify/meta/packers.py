@@ -1,7 +1,7 @@
 """Running a packer on a repository, and judging what it wrote.
 
 * :class:`TemplatePacker` — any packer, as a shell-style command template with the
-  placeholders ``{repo}``, ``{budget}``, ``{tokenizer}``, ``{out}`` (CONTRACT.md §3),
+  placeholders ``{repo}``, ``{budget}``, ``{tokenizer}``, ``{out}`` (docs/contract.md §3),
   split with :mod:`shlex` and run without a shell. Literal braces are written
   ``{{`` and ``}}`` (``str.format`` rules). Without ``{out}`` the pack is read from
   standard output. :data:`DEFAULT_TEMPLATE` runs the reference packer through

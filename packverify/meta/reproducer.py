@@ -202,7 +202,7 @@ def replay_directory(path: str | os.PathLike, template: str | None = None) -> tu
         return 2, f"cannot run the packer: {exc}"
     recorded_format = record.get("format")
     # another packer may write another format: detect it; the recorded one only for the recorded packer
-    fmt = recorded_format if template is None and recorded_format in readers.NAMES else None
+    fmt = recorded_format if template is None and recorded_format in readers.FORMATS else None
     session = Session(packer, format=fmt)
     try:
         failure, substituted = replay(name, session, case, draws, lenient=True)

@@ -30,12 +30,9 @@ from typing import Any
 
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, WARNING, Code
-from packverify.paths import machine_path_reason, path_collisions
-from packverify.paths import path_problems as path_problems
+from packverify.paths import machine_path_reason, path_collisions, path_problems
 from packverify.pointer import to_pointer
-from packverify.secrets import find_secrets as _find_secrets
-from packverify.secrets import scan_many
-from packverify.secrets import secret_file_reason as secret_file_reason
+from packverify.secrets import find_secrets, scan_many, secret_file_reason
 from packverify.view import as_str
 
 NAME = "security"
@@ -82,12 +79,6 @@ CODES = {
                                   "(user names, directory structure); docs/format.md asks for a name or relative path.",
                                   "/home/alice/src/app, ~/src/app"),
 }
-
-
-def find_secrets(text: str) -> list[tuple[int, str]]:
-    """(1-based line, kind) of every credential in ``text``. Kept for callers of the
-    former home of this rule (the strategies); new code uses :mod:`packverify.secrets`."""
-    return [(hit.line, hit.kind) for hit in _find_secrets(text)]
 
 
 def check(pack, ctx) -> Iterator[Finding]:
@@ -182,10 +173,10 @@ def check_foreign(view, ctx) -> Iterator[Finding]:
         yield Finding(code, (), _collision(code, path, earlier), expected=f"distinct from {earlier!r}", actual=path,
                       location=first[path].location)
     for entry in view.files:
-        for hit in _find_secrets(entry.text or ""):
+        for hit in find_secrets(entry.text or ""):
             yield Finding("security.secret", (), f"{hit.kind} in {entry.path}, line {hit.line} of its packed text",
                           actual=hit.redacted, location=view.line_location(entry, hit.line))
     for label, text, start in view.pack.metadata:
-        for hit in _find_secrets(text):
+        for hit in find_secrets(text):
             yield Finding("security.secret", (), f"{hit.kind} in the pack's {label}, line {hit.line} of it",
                           actual=hit.redacted, location=view.text_line_location(text, start, hit.line))

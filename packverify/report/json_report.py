@@ -1,4 +1,4 @@
-"""``--format json``: the contract's object (CONTRACT.md §2), one shape at every verbosity."""
+"""``--format json``: the contract's object (docs/contract.md §2), one shape at every verbosity."""
 
 from __future__ import annotations
 

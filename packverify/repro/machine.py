@@ -25,7 +25,7 @@ LAUNCHER = str(Path(__file__).with_name("_launch.py"))
 PYTHON = (sys.executable, "-I", "-S")
 
 # Collation and number formats differ between these, and the second is not UTF-8
-# (CONTRACT.md §3: "collation, number format, and a non-UTF-8 encoding").
+# (docs/contract.md §3: "collation, number format, and a non-UTF-8 encoding").
 LOCALES = ("tr_TR.UTF-8", "en_US.ISO-8859-1", "fr_CH.UTF-8")
 FAKETIME_PACKAGE = "faketime"
 LOCALES_PACKAGE = "locales-all"

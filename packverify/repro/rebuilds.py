@@ -1,6 +1,6 @@
 """``reproduce()``: run a packer several times under varied settings, compare, attribute.
 
-The runs (CONTRACT.md §3): run-1 … run-N, each with its own value of every varied
+The runs (docs/contract.md §3): run-1 … run-N, each with its own value of every varied
 variation (see variations.py), then ``control`` — run-1's settings again, nothing
 varied. All outputs are compared byte for byte with run-1's. When they differ:
 

@@ -1,6 +1,6 @@
 """The variations of ``packverify repro``: the one place each is defined.
 
-Every variation (CONTRACT.md §3 table, after reprotest's) has a value per varied
+Every variation (docs/contract.md §3 table, after reprotest's) has a value per varied
 run: run-1 and the control get value 0, run-k gets value k-1 (cycling through the
 non-first values when there are more runs than values), and a single-variation
 probe gets a varied run's value while everything else stays at the control's.
@@ -53,7 +53,7 @@ class VariationContext:
 @dataclass(frozen=True)
 class Variation:
     name: str
-    changes: str  # what changes between runs (CONTRACT.md §3 wording)
+    changes: str  # what changes between runs (docs/contract.md §3 wording)
     value: Callable[[VariationContext, int], Any]  # value k (0 = run-1 and the control)
     apply: Callable[[Plan, Any], None]
     show: Callable[[Any], str]  # a deterministic rendering for reports

@@ -8,14 +8,14 @@ from collections.abc import Callable
 
 from hypothesis import strategies as st
 
-from packverify.packer.assemble import serialize
 from packverify.strategies._edits import choose
 from packverify.strategies._injector import Plant
+from packverify.strategies._reference import reference_bytes
 
 
 def bytes_defect(mutate: Callable[[Callable, bytes], tuple[bytes, str]]) -> Plant:
     def plant(draw, doc):
-        data, note = mutate(draw, serialize(doc))
+        data, note = mutate(draw, reference_bytes(doc))
         return None, data, note
 
     return plant

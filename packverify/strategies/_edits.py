@@ -1,6 +1,7 @@
 """Edits of a valid pack document that keep every derived field consistent, so that
 only the planted defect shows: the injectors' shared tools. Every derived field is
-recomputed by the format's own rules (:mod:`packverify.format`)."""
+recomputed by the strategies' own implementation of the format
+(:mod:`packverify.strategies._reference`), never by the code the oracles use."""
 
 from __future__ import annotations
 
@@ -9,35 +10,41 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from packverify import tokenizer as _tokenizer
-from packverify.format import (
-    CHUNK_ID_SCHEME,
-    DEFAULT_UNDERFLOW,
-    body_spans_of,
-    canonical_chunk_id,
-    chunk_order_key,
-    hash_content,
-    manifest_digest,
-    manifest_rows,
-    selection_totals,
-    underflow_floor,
-)
-from packverify.packer.assemble import serialize
 from packverify.strategies._packs import filler_text
+from packverify.strategies._reference import (
+    REFERENCE_UNDERFLOW,
+    reference_bytes,
+    reference_chunk_id,
+    reference_content_hash,
+    reference_digest,
+    reference_sorted,
+    reference_spans,
+    reference_token_count,
+    reference_underflow_floor,
+)
 
 
 def recount(doc: dict, text: str) -> int:
     """The real token count of ``text`` under the pack's tokenizer."""
-    return _tokenizer.count(_tokenizer.get_encoding(doc["tokenizer_info"]["name"]), text)
+    return reference_token_count(doc["tokenizer_info"]["name"], text)
 
 
 def underflow_allowed_of(doc: dict) -> float:
     value = doc["budget_info"].get("underflow_allowed")
-    return DEFAULT_UNDERFLOW if value is None else value
+    return REFERENCE_UNDERFLOW if value is None else value
 
 
 def digest_of(doc: dict) -> str:
-    return manifest_digest(doc["tokenizer_info"]["name"], manifest_rows(doc["chunks"]))
+    return reference_digest(doc["tokenizer_info"]["name"], doc["chunks"])
+
+
+def files_per_language(chunks: Sequence[dict]) -> dict[str, int]:
+    """Distinct files per ``language`` among ``chunks`` (the least statistics may say)."""
+    files: dict[str, set[str]] = {}
+    for c in chunks:
+        if c.get("language") is not None:
+            files.setdefault(c["language"], set()).add(c["file_path"])
+    return {language: len(paths) for language, paths in files.items()}
 
 
 def _refresh_budget(doc: dict, selected: int) -> None:
@@ -45,20 +52,19 @@ def _refresh_budget(doc: dict, selected: int) -> None:
     info["actual_tokens"] = selected
     info["target_budget"] = max(info["target_budget"], selected)
     total = max(statistics["total_tokens"], selected)
-    if selected < underflow_floor(info["target_budget"], total, underflow_allowed_of(doc)):
+    if selected < reference_underflow_floor(info["target_budget"], total, underflow_allowed_of(doc)):
         statistics["total_tokens"] = selected
     info["utilization"] = info["actual_tokens"] / info["target_budget"]
 
 
 def _refresh_statistics(doc: dict) -> None:
-    statistics = doc["statistics"]
-    chosen = selection_totals((c["file_path"], c["tokens"], c.get("language")) for c in doc["chunks"])
-    statistics["total_chunks"] = max(statistics["total_chunks"], len(doc["chunks"]))
-    statistics["total_files"] = max(statistics["total_files"], chosen.files)
-    statistics["total_tokens"] = max(statistics["total_tokens"], chosen.tokens)
+    statistics, chunks = doc["statistics"], doc["chunks"]
+    statistics["total_chunks"] = max(statistics["total_chunks"], len(chunks))
+    statistics["total_files"] = max(statistics["total_files"], len({c["file_path"] for c in chunks}))
+    statistics["total_tokens"] = max(statistics["total_tokens"], sum(c["tokens"] for c in chunks))
     distribution = statistics.get("language_distribution")
     if distribution is not None:
-        for language, count in chosen.languages.items():
+        for language, count in files_per_language(chunks).items():
             distribution[language] = max(distribution.get(language, 0), count)
         statistics["total_files"] = max(statistics["total_files"], sum(distribution.values()))
 
@@ -71,9 +77,9 @@ def refresh(doc: dict, *, order: bool = True, budget: bool = True, stats: bool =
     chunks = doc["chunks"]
     if ids:
         for c in chunks:
-            c["id"] = canonical_chunk_id(c["file_path"], c["start_line"], c["end_line"])
+            c["id"] = reference_chunk_id(c["file_path"], c["start_line"], c["end_line"])
     if order:
-        chunks.sort(key=lambda c: chunk_order_key(c["file_path"], c["start_line"], c["end_line"], c["id"]))
+        chunks[:] = reference_sorted(chunks)
     if budget:
         _refresh_budget(doc, sum(c["tokens"] for c in chunks))
     if stats:
@@ -81,14 +87,14 @@ def refresh(doc: dict, *, order: bool = True, budget: bool = True, stats: bool =
     if digest and "manifest_digest" in doc:
         doc["manifest_digest"] = digest_of(doc)
     if spans and "body_spans" in doc:
-        doc["body_spans"] = body_spans_of(chunks)
+        doc["body_spans"] = reference_spans(chunks)
     return doc
 
 
 def new_chunk(doc: dict, path: str, start: int, end: int, content: str, *, mode: str = "full",
               language: str | None = "text") -> dict:
-    chunk = {"id": canonical_chunk_id(path, start, end), "file_path": path, "start_line": start, "end_line": end,
-             "tokens": recount(doc, content), "content_hash": hash_content(content), "content": content,
+    chunk = {"id": reference_chunk_id(path, start, end), "file_path": path, "start_line": start, "end_line": end,
+             "tokens": recount(doc, content), "content_hash": reference_content_hash(content), "content": content,
              "selected_mode": mode}
     if language is not None:
         chunk["language"] = language
@@ -136,20 +142,20 @@ def set_at(doc: dict, keys: Sequence, value: Any) -> None:
 
 def planted(doc: dict, note: str) -> tuple[dict, bytes, str]:
     """What a document injector returns: the document, its canonical bytes, the note."""
-    return doc, serialize(doc), note
+    return doc, reference_bytes(doc), note
 
 
 def rename_file(doc: dict, old: str, new: str) -> None:
     for c in doc["chunks"]:
         if c["file_path"] == old:
             c["file_path"] = new
-    refresh(doc, ids=doc["metadata"].get("chunk_id_scheme") == CHUNK_ID_SCHEME, budget=False, stats=False)
+    refresh(doc, ids=doc["metadata"].get("chunk_id_scheme") == "packverify-v1", budget=False, stats=False)
 
 
 def edit_content(doc: dict, i: int, content: str) -> dict:
     """Give chunk ``i`` new content, with its hash and real token count (then refresh)."""
     c = doc["chunks"][i]
     c["content"] = content
-    c["content_hash"] = hash_content(content)
+    c["content_hash"] = reference_content_hash(content)
     c["tokens"] = recount(doc, content)
     return c

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from packverify.format import COMMON_VENDOR_DIRS
 from packverify.repo_fixtures import Repo, RepoFile
 from packverify.sample_text import kind_of
-from packverify.strategies._paths import file_paths, no_prefix_conflicts
+from packverify.strategies._paths import file_paths, folded, no_prefix_conflicts
 from packverify.strategies._text import file_lines, sentences, texts_of_kind
 from packverify.strategies._validate import check_bool_argument, check_int_argument
 
@@ -44,7 +44,7 @@ def _text_file(draw, unicode: bool, large: bool) -> RepoFile:
 
 
 def _folded(f: RepoFile) -> str:
-    return f.path.casefold()
+    return folded(f.path)
 
 
 @cache

@@ -10,7 +10,6 @@ from types import MappingProxyType
 
 from hypothesis import strategies as st
 
-from packverify.format import split_lines
 from packverify.repo_fixtures import Repo, RepoFile
 from packverify.sample_text import kind_of
 from packverify.strategies._edits import (
@@ -24,6 +23,7 @@ from packverify.strategies._edits import (
     rename_file,
 )
 from packverify.strategies._injector import Injector
+from packverify.strategies._reference import reference_lines
 
 
 def pack_repo(doc: dict) -> Repo:
@@ -45,7 +45,7 @@ def pack_repo(doc: dict) -> Repo:
     for c in doc["chunks"]:
         lines = by_file.setdefault(c["file_path"], {})
         if is_full(c):
-            for offset, line in enumerate(split_lines(c["content"])):
+            for offset, line in enumerate(reference_lines(c["content"])):
                 lines[c["start_line"] + offset] = line
         else:
             for number in range(c["start_line"], c["end_line"] + 1):
@@ -68,7 +68,7 @@ def with_commit(doc: dict, commit: str) -> dict:
 def _source_content(draw, doc):
     i = pick_chunk(draw, doc, is_full)
     c = doc["chunks"][i]
-    lines = split_lines(c["content"])
+    lines = reference_lines(c["content"])
     k = draw(st.integers(0, len(lines) - 1))
     lines[k] = ("changed" if lines[k].rstrip("\r\n") != "changed" else "edited") + ("\n" if lines[k].endswith("\n") else "")
     edit_content(doc, i, "".join(lines))

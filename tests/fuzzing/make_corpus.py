@@ -6,7 +6,11 @@ format change and commit the result):
 
 * ``check_raw/`` and ``check_structured/``: small packs cut from the fuzz targets'
   fixture repository (so the ``source`` oracle has something to compare) — valid
-  ones named ``valid-*`` and invalid ones named after the code they must raise;
+  ones named ``valid-*`` and invalid ones named after the code they must raise, one
+  (at least) for every finding code that any bytes can raise
+  (``tests/fuzzing/test_fuzzers.py`` runs the engine over them and collects the codes
+  that fire). ``parse.too-large.json`` is one byte over :data:`MAX_SEED_BYTES`, the
+  limit the corpus is read with there;
 * ``check_structured/`` also: ``fdp-*`` byte strings for the FuzzedDataProvider path;
 * ``pack/``: ``fdp-*`` byte strings (each one a repository tree);
 * ``read_<format>/``: the real tools' recorded outputs of that format
@@ -26,7 +30,6 @@ deletes them.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import random
 import sys
@@ -36,36 +39,56 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from packverify.canonical import jcs_bytes  # noqa: E402 - after the path fix
-from packverify.format import canonical_chunk_id, split_lines  # noqa: E402
+import rfc8785  # noqa: E402 - after the path fix
+
 from packverify.fuzz.targets import FIXTURE_FILES  # noqa: E402
-from packverify.packer.assemble import Selection, assemble  # noqa: E402
+from packverify.strategies import (  # noqa: E402
+    Excerpt,
+    reference_bytes,
+    reference_chunk_id,
+    reference_content_hash,
+    reference_lines,
+    reference_pack,
+    reference_token_count,
+)
 
 CORPUS = HERE / "corpus"
+MAX_SEED_BYTES = 8192  # every seed but parse.too-large.json is at most this long
+AWS_KEY_ID = "AKIA" + "QWERTYUIOPASDFGH"  # the shape of an AWS access key id (not a real one)
 
 
-def _selections() -> list[Selection]:
+def _selections() -> list[Excerpt]:
     out = []
     for path in ("README.md", "src/app.py", "src/büro.py", "src/crlf.txt", "docs/a b~c.md"):
-        lines = split_lines(FIXTURE_FILES[path])
+        lines = reference_lines(FIXTURE_FILES[path])
         end = min(len(lines), 6)
-        out.append(Selection(path, 1, end, "".join(lines[:end]), language="python" if path.endswith(".py") else None))
+        out.append(Excerpt(path, 1, end, "".join(lines[:end]), language="python" if path.endswith(".py") else None))
     return out
 
 
 def valid(**kwargs) -> dict:
+    """A valid pack of the fixture's files, built by the strategies' reference implementation."""
     selections = kwargs.pop("selections", None) or _selections()
-    tokenizer = kwargs.get("tokenizer", "cl100k")
-    actual = assemble(selections, target_budget=1000, tokenizer=tokenizer)["budget_info"]["actual_tokens"]
+    tokenizer = kwargs.setdefault("tokenizer", "cl100k")
+    actual = sum(reference_token_count(tokenizer, s.content) for s in selections)
     kwargs.setdefault("target_budget", 1000)
     kwargs.setdefault("total_tokens", actual)
     kwargs.setdefault("total_files", len(FIXTURE_FILES))
     kwargs.setdefault("total_chunks", 20)
-    return assemble(selections, **kwargs)
+    kwargs.setdefault("repo_path", ".")
+    return reference_pack(selections, **kwargs)
 
 
-def _edit(change) -> dict:
-    doc = copy.deepcopy(valid())
+def _bytes(doc: dict) -> bytes:
+    """Canonical bytes; a document RFC 8785 cannot write (an integer beyond 2^53) as json.dumps writes it."""
+    try:
+        return reference_bytes(doc)
+    except rfc8785.CanonicalizationError:
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def _edit(change, **kwargs) -> dict:
+    doc = copy.deepcopy(valid(**kwargs))
     change(doc)
     return doc
 
@@ -81,18 +104,38 @@ def _set(path: tuple, value) -> callable:
 
 def _rehash(doc: dict, index: int) -> None:
     chunk = doc["chunks"][index]
-    chunk["content_hash"] = hashlib.sha256(chunk["content"].encode()).hexdigest()
+    chunk["content_hash"] = reference_content_hash(chunk["content"])
+
+
+def _secret(doc: dict) -> None:
+    doc["chunks"][0]["content"] = f"# Demo\naws_key = '{AWS_KEY_ID}'\nSee src/.\n"
+    _rehash(doc, 0)
+
+
+def _beyond_the_end(doc: dict) -> None:  # README.md has three lines
+    doc["chunks"].insert(1, {"id": "", "file_path": "README.md", "start_line": 4, "end_line": 4, "tokens": 1,
+                             "content_hash": reference_content_hash("x\n"), "content": "x\n", "selected_mode": "full"})
+
+
+def _claims_fit_real_counts_do_not(doc: dict) -> None:
+    big = "word " * 1100 + "\n"
+    doc["chunks"].append({"id": "", "file_path": "zz/big.txt", "start_line": 1, "end_line": 1, "tokens": 10,
+                          "content_hash": reference_content_hash(big), "content": big, "selected_mode": "full"})
+    claimed = sum(c["tokens"] for c in doc["chunks"])
+    doc["budget_info"].update(actual_tokens=claimed, utilization=claimed / 1000)
+    doc["statistics"].update(total_tokens=claimed, total_chunks=20)
+    doc.pop("manifest_digest")
 
 
 def packs() -> dict[str, bytes]:
     v = valid()
     out: dict[str, bytes] = {
-        "valid-cl100k.json": jcs_bytes(v),
-        "valid-o200k.json": jcs_bytes(valid(tokenizer="o200k")),
-        "valid-body-spans.json": jcs_bytes(valid(body_spans=True)),
-        "valid-empty.json": jcs_bytes(assemble([], target_budget=1000, total_tokens=0)),
-        "valid-signature.json": jcs_bytes(valid(selections=[Selection("src/app.py", 1, 24, "def f0(x): ...\n",
-                                                                      mode="signature")])),
+        "valid-cl100k.json": reference_bytes(v),
+        "valid-o200k.json": reference_bytes(valid(tokenizer="o200k")),
+        "valid-body-spans.json": reference_bytes(valid(body_spans=True)),
+        "valid-empty.json": reference_bytes(reference_pack([], target_budget=1000, total_tokens=0, repo_path=".")),
+        "valid-signature.json": reference_bytes(valid(selections=[Excerpt("src/app.py", 1, 24, "def f0(x): ...\n",
+                                                                          mode="signature")])),
         "valid-pretty.json": json.dumps(v, indent=2, ensure_ascii=False).encode(),
         "valid-ascii-escaped.json": json.dumps(v, ensure_ascii=True, sort_keys=True).encode(),
     }
@@ -122,15 +165,35 @@ def packs() -> dict[str, bytes]:
         "schema.additional-property": _set(("chunks", 0, "extra"), True),
         "schema.required": lambda d: d.pop("statistics"),
         "schema.range": _set(("budget_info", "target_budget"), 2**53),
+        "schema.enum": _set(("chunks", 0, "selected_mode"), "partial"),
+        "schema.format": _set(("metadata", "created_at"), "yesterday"),
+        "schema.length": _set(("metadata", "generator", "name"), ""),
+        "schema.pattern": _set(("metadata", "version"), "1.0"),
+        "stats.total-files": _set(("statistics", "total_files"), 1),
+        "tokens.not-recounted": lambda d: d["chunks"][0].pop("content"),
+        "tokens.real-overflow": _claims_fit_real_counts_do_not,
+        "security.non-normalized-path": _set(("chunks", 0, "file_path"), "docs//a b~c.md"),
+        "security.secret": _secret,
+        "source.line-range": _beyond_the_end,
+        # checked against the committed fixture (test_fuzzers.py); against the plain one it is source.working-tree
+        "source.commit-not-found": _set(("metadata", "repo_info", "commit"), "b" * 40),
     }
     for code, change in edits.items():
         doc = _edit(change)
         if code not in ("determinism.unstable-id", "overlap.duplicate-id") and \
-                code.startswith(("overlap", "security", "source")):
-            for chunk in doc["chunks"]:  # keep ids canonical so only the intended code fires
+                code.startswith(("overlap", "security", "source", "tokens")):
+            for chunk in doc["chunks"]:  # keep ids canonical and in order so only the intended code fires
                 if isinstance(chunk.get("start_line"), int) and isinstance(chunk.get("end_line"), int):
-                    chunk["id"] = canonical_chunk_id(chunk["file_path"], chunk["start_line"], chunk["end_line"])
-        out[f"{code}.json"] = jcs_bytes(doc)
+                    chunk["id"] = reference_chunk_id(chunk["file_path"], chunk["start_line"], chunk["end_line"])
+        out[f"{code}.json"] = _bytes(doc)
+    spans = {
+        "integrity.body-span-count": lambda d: d["body_spans"].pop(),
+        "integrity.body-span-mismatch": lambda d: d["body_spans"][1].update(chunk_id="other"),
+        "integrity.body-span-order": lambda d: d["body_spans"][2].update(start=0),
+        "integrity.body-span-length": lambda d: d["body_spans"][-1].update(end=d["body_spans"][-1]["end"] + 1),
+    }
+    for code, change in spans.items():
+        out[f"{code}.json"] = reference_bytes(_edit(change, body_spans=True))
     canonical = out["valid-cl100k.json"]
     out.update({
         "parse.duplicate-key.json": b'{"metadata":{},"metadata":{}}',
@@ -144,6 +207,9 @@ def packs() -> dict[str, bytes]:
         "parse.invalid-json.json": canonical[: len(canonical) // 2],
         "parse.invalid-json-empty.json": b"",
     })
+    # one byte over the limit the corpus is read with (a valid pack, padded with blanks)
+    out["parse.too-large.json"] = canonical + b" " * (MAX_SEED_BYTES + 1 - len(canonical))
+    assert all(len(data) <= MAX_SEED_BYTES for name, data in out.items() if name != "parse.too-large.json")
     return out
 
 
@@ -241,7 +307,7 @@ def recordings(fmt: str) -> dict[str, bytes]:
         if not path.is_file() or path.suffix == ".sha256" or path.name == "README.md":
             continue
         raw = path.read_bytes()
-        if readers.REGISTRY[fmt].sniff(raw[:readers.HEAD_BYTES]) > 0:
+        if readers.READERS[fmt].sniff(raw[:readers.HEAD_BYTES]) > 0:
             name = f"rec-{path.parent.name}-{path.name}"
             out[name] = raw
             out[f"{name}-half"] = raw[:len(raw) // 2]

@@ -15,9 +15,11 @@ import importlib.util
 import random
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from raw_inputs import raw_inputs
 
 import packverify.fuzz.foreign  # noqa: F401 - imported before the fuzzer files: their import hook then instruments nothing
 import packverify.fuzz.targets
@@ -97,15 +99,22 @@ def test_open_bug_reproducers_still_fail(target, reproducer):
     FUZZERS[target].TestOneInput(reproducer.read_bytes())
 
 
+def _stream(target: str) -> list[bytes]:
+    """A fixed stream of inputs per target (seeded by its name): JSON-ish for check_raw
+    (raw_inputs.py: random bytes are almost never UTF-8), bytes for the
+    FuzzedDataProvider targets, which read any bytes as choices."""
+    if target == "check_raw":
+        return raw_inputs(RANDOM_INPUTS[target])
+    rng = random.Random(f"packverify-fuzz-{target}")
+    return [rng.randbytes(rng.choice((8, 64, 256, 1024, 3000))) for _ in range(RANDOM_INPUTS[target])]
+
+
 @pytest.mark.parametrize("target", list(TARGETS))
 def test_pseudo_random_inputs(target):
-    """A fixed stream of inputs per target (seeded by its name): the same inputs on
-    every run, so a failure here always reproduces."""
+    """The same inputs on every run, so a failure here always reproduces."""
     _skip_unavailable(target)
-    rng = random.Random(f"packverify-fuzz-{target}")
     known: dict[str, int] = {}
-    for number in range(RANDOM_INPUTS[target]):
-        data = rng.randbytes(rng.choice((8, 64, 256, 1024, 3000)))
+    for number, data in enumerate(_stream(target)):
         try:
             FUZZERS[target].TestOneInput(data)
         except Exception as exc:  # noqa: BLE001 - every failure is reported with its input
@@ -119,6 +128,37 @@ def test_pseudo_random_inputs(target):
         pytest.xfail("only known open bugs: " + ", ".join(f"{k} ×{n}" for k, n in sorted(known.items())))
 
 
+def _branch(data: bytes) -> tuple[str, frozenset[str]]:
+    """Where the engine went with ``data``: the first parse finding's code, or "parsed"
+    and the oracles that failed."""
+    from packverify.context import Context
+    from packverify.engine import check_loaded
+    from packverify.load import parse_bytes
+    from packverify.oracles import NAMES
+
+    loaded = parse_bytes(data)
+    if loaded.findings:
+        return loaded.findings[0].code, frozenset()
+    report = check_loaded(loaded, Context(repo=packverify.fuzz.targets.fixture_repo()), NAMES)
+    return "parsed", frozenset(n for n, r in report.oracles.items() if r.status.value == "fail")
+
+
+def test_the_check_raw_stream_reaches_every_branch_of_the_loader_and_every_oracle():
+    """Measured on the replayed stream (docs/fuzzing.md has the distribution): no
+    branch takes more than 40% of the inputs, at least 40% parse, every parse code but
+    too-large is reached, and every oracle fails on some parsed input."""
+    from packverify.oracles import NAMES, all_codes
+
+    branches = [_branch(data) for data in _stream("check_raw")]
+    first = Counter(code for code, _ in branches)
+    assert max(Counter(branches).values()) <= 0.4 * len(branches), Counter(branches).most_common(3)
+    assert first["parsed"] >= 0.4 * len(branches), first
+    parse_codes = {c for c in all_codes() if c.startswith("parse.")} - {"parse.too-large"}
+    assert parse_codes <= set(first), parse_codes - set(first)
+    failed = {name for code, oracles in branches if code == "parsed" for name in oracles}
+    assert failed == set(NAMES) - {"parse"}, set(NAMES) - {"parse"} - failed
+
+
 def test_a_failing_property_is_a_failure_not_a_crash_of_the_harness():
     with pytest.raises(FuzzFailure):
         packverify.fuzz.targets._raise("check_raw", ["planted"], 0.0)
@@ -128,7 +168,7 @@ def test_a_failing_property_is_a_failure_not_a_crash_of_the_harness():
 # --------------------------------------------------------------------------- the reader targets
 
 def test_every_reader_has_a_target():
-    assert sorted(READER_FORMATS) == sorted(readers.NAMES)
+    assert sorted(READER_FORMATS) == sorted(readers.FORMATS)
     for fmt in READER_FORMATS:
         target = TARGETS[f"read_{fmt.replace('-', '_')}"]
         assert target.argument == fmt and target.missing() is None
@@ -219,7 +259,7 @@ def test_every_target_has_a_fuzzer_a_dictionary_and_seeds(target):
     bad = [line for line in lines if not _DICT_LINE.match(line)]
     assert not bad, f"not libFuzzer dictionary syntax: {bad[:3]}"
     seeds = [p for p in (CORPUS / target).iterdir() if not p.name.startswith("regress-")]
-    assert len(seeds) >= 8 and all(p.stat().st_size <= 8192 for p in seeds)
+    assert len(seeds) >= 8 and all(p.stat().st_size <= MAX_SEED_BYTES for p in seeds if p.name != "parse.too-large.json")
 
 
 @pytest.mark.parametrize("fmt", READER_FORMATS)
@@ -242,16 +282,55 @@ def test_known_open_bugs_have_their_reproducers_outside_the_seed_corpus():
         assert not (CORPUS / key).exists()
 
 
-def test_the_raw_seeds_raise_the_code_they_are_named_after():
+MAX_SEED_BYTES = 8192  # make_corpus.py: every seed but parse.too-large.json is at most this long
+# Codes no bytes can raise, so no seed can: the reason, as strategies.EXCLUDED says it.
+NO_SEED = {"schema.violation": "no keyword of spec/index.schema.json maps to it (every keyword it uses has its own code)"}
+
+
+@pytest.fixture(scope="module")
+def fixture_repos(tmp_path_factory):
+    """The fuzz targets' fixture repository as they pass it (a plain directory) and the
+    same files committed to git — source.commit-not-found needs a commit to miss."""
+    from packverify.repo_fixtures import git_commit
+
+    root = tmp_path_factory.mktemp("fixture-git") / "repo"
+    for rel, text in packverify.fuzz.targets.FIXTURE_FILES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(text.encode("utf-8"))
+    git_commit(root)
+    return {"plain": packverify.fuzz.targets.fixture_repo(), "git": str(root)}
+
+
+def _seed_codes(path: Path, repos: dict) -> set[str]:
+    """The codes the engine reports for one seed, read as ``packverify check --max-bytes
+    8192 --repo FIXTURE`` would, against the plain and the committed fixture."""
     from packverify.context import Context
     from packverify.engine import check_loaded
-    from packverify.load import parse_bytes
+    from packverify.load import read_pack
     from packverify.oracles import NAMES
 
+    fired = set()
+    for repo in repos.values():
+        report = check_loaded(read_pack(str(path), max_bytes=MAX_SEED_BYTES), Context(repo=repo), NAMES)
+        fired |= {f.code for f in report.findings}
+    return fired
+
+
+def test_every_finding_code_fires_on_a_seed(fixture_repos):
+    """Not by name: the engine runs over the whole check_raw corpus and the codes that
+    fire are collected (docs/fuzzing.md: a seed per finding code)."""
+    from packverify.oracles import all_codes
+
+    fired = set()
+    for path in sorted((CORPUS / "check_raw").iterdir()):
+        fired |= _seed_codes(path, fixture_repos)
+    codes = set(all_codes())
+    assert codes - fired == set(NO_SEED), sorted(codes - fired - set(NO_SEED))
+
+
+def test_the_raw_seeds_raise_the_code_they_are_named_after(fixture_repos):
     for path in sorted((CORPUS / "check_raw").glob("*.json")):
-        report = check_loaded(parse_bytes(path.read_bytes()), Context(repo=packverify.fuzz.targets.fixture_repo()),
-                              NAMES)
-        codes = {f.code for f in report.findings}
+        codes = _seed_codes(path, fixture_repos)
         name = path.name.removesuffix(".json")
         if name.startswith("valid-"):
             assert codes <= {"determinism.non-canonical-bytes"}, (name, codes)

@@ -1,4 +1,4 @@
-"""``packverify meta`` on the command line: exit codes, the JSON shape (CONTRACT.md
+"""``packverify meta`` on the command line: exit codes, the JSON shape (docs/contract.md
 §3), the text report, determinism for a seed, the run log, no progress bar off a TTY."""
 
 from __future__ import annotations

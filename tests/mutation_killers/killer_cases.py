@@ -6,7 +6,12 @@ status and reason and every finding's code, pointer, severity, message, expected
 actual for each case, so a change of any of them — a boundary moved by one, a
 message that lost its numbers, ``expected`` dropped — fails it.
 
-Cases are built here, not loaded from files, so each one says what it plants.
+Cases are built here, not loaded from files, so each one says what it plants. They are
+built with the strategies' reference implementation of the format (``rfc8785``, hashlib,
+tiktoken's own loader) — not with :mod:`packverify.format`, the packer or
+:mod:`packverify.canonical`, the code whose answers the golden file records. A document
+RFC 8785 cannot write (an integer beyond 2^53) is written with ``json.dumps``, so the
+integer reaches the loader as written.
 """
 
 from __future__ import annotations
@@ -19,9 +24,18 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from packverify.canonical import jcs_bytes
-from packverify.format import canonical_chunk_id, manifest_digest, split_lines
-from packverify.packer.assemble import Selection, assemble
+import rfc8785
+
+from packverify.strategies import (
+    Excerpt,
+    reference_bytes,
+    reference_chunk_id,
+    reference_content_hash,
+    reference_lines,
+    reference_pack,
+    reference_spans,
+    reference_token_count,
+)
 
 LONG = "x" * 250 + "\n"
 FILES: dict[str, bytes] = {
@@ -59,11 +73,18 @@ def make_repo(root: Path, *, git: bool) -> str | None:
 
 
 def _lines(path: str) -> list[str]:
-    return split_lines(FILES[path].decode("utf-8"))
+    return reference_lines(FILES[path].decode("utf-8"))
 
 
-def _sel(path: str, start: int, end: int, **kwargs) -> Selection:
-    return Selection(path, start, end, "".join(_lines(path)[start - 1:end]), **kwargs)
+def _sel(path: str, start: int, end: int, **kwargs) -> Excerpt:
+    return Excerpt(path, start, end, "".join(_lines(path)[start - 1:end]), **kwargs)
+
+
+def _bytes(doc: object) -> bytes:
+    try:
+        return reference_bytes(doc)
+    except rfc8785.CanonicalizationError:  # an integer beyond 2^53: written as it is
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
 def base(**kwargs) -> dict:
@@ -74,14 +95,15 @@ def base(**kwargs) -> dict:
         _sel("src/a.py", 11, 20, language="python"),
         _sel("src/b.py", 1, 6, language="python"),
     ]
-    probe = assemble(selections, target_budget=1000, tokenizer=kwargs.get("tokenizer", "cl100k"))
-    actual = probe["budget_info"]["actual_tokens"]
+    tokenizer = kwargs.setdefault("tokenizer", "cl100k")
+    actual = sum(reference_token_count(tokenizer, s.content) for s in selections)
     kwargs.setdefault("target_budget", 1000)
     kwargs.setdefault("total_tokens", actual)
     kwargs.setdefault("total_files", 12)
     kwargs.setdefault("total_chunks", 40)
     kwargs.setdefault("language_distribution", {"markdown": 1, "python": 2})
-    return assemble(selections, **kwargs)
+    kwargs.setdefault("repo_path", ".")
+    return reference_pack(selections, **kwargs)
 
 
 def _fill(doc: dict) -> dict:
@@ -98,10 +120,10 @@ def _fill(doc: dict) -> dict:
 def _rehash(doc: dict) -> dict:
     for c in doc["chunks"]:
         if isinstance(c, dict) and isinstance(c.get("content"), str):
-            c["content_hash"] = hashlib.sha256(c["content"].encode()).hexdigest()
+            c["content_hash"] = reference_content_hash(c["content"])
         if isinstance(c, dict) and all(isinstance(c.get(k), int) for k in ("start_line", "end_line")) \
                 and isinstance(c.get("file_path"), str):
-            c["id"] = canonical_chunk_id(c["file_path"], c["start_line"], c["end_line"])
+            c["id"] = reference_chunk_id(c["file_path"], c["start_line"], c["end_line"])
     doc.pop("manifest_digest", None)
     return doc
 
@@ -115,8 +137,8 @@ def _edit(change: Callable[[dict], object], **kwargs) -> dict:
 def _chunk(path: str, start: int, end: int, *, content: str | None = None, tokens: int = 1, mode: str | None = None,
            **extra) -> dict:
     text = "".join(_lines(path)[start - 1:end]) if content is None else content
-    out = {"id": canonical_chunk_id(path, start, end), "file_path": path, "start_line": start, "end_line": end,
-           "tokens": tokens, "content_hash": hashlib.sha256(text.encode()).hexdigest(), "content": text}
+    out = {"id": reference_chunk_id(path, start, end), "file_path": path, "start_line": start, "end_line": end,
+           "tokens": tokens, "content_hash": reference_content_hash(text), "content": text}
     if mode is not None:
         out["selected_mode"] = mode
     out.update(extra)
@@ -206,7 +228,7 @@ def cases() -> dict[str, tuple[bytes, dict]]:
         _chunk("src/a.py", 1, 4), _chunk("src/a.py", 3, 6)]))
     add("overlap-after-inverted-range", _with_chunks([
         dict(_chunk("README.md", 1, 3), start_line=3, end_line=1), _chunk("src/a.py", 1, 4),
-        _chunk("src/a.py", 3, 6), dict(_chunk("src/a.py", 7, 8), id=canonical_chunk_id("src/a.py", 1, 4))]))
+        _chunk("src/a.py", 3, 6), dict(_chunk("src/a.py", 7, 8), id=reference_chunk_id("src/a.py", 1, 4))]))
     add("overlap-line-count", _with_chunks([_chunk("src/a.py", 1, 3, content="a\nb\n"),
                                            _chunk("src/b.py", 1, 2, content="x", mode="summary")]))
 
@@ -254,12 +276,7 @@ def cases() -> dict[str, tuple[bytes, dict]]:
         _rehash(d)
         _fill(d)
         d["statistics"]["total_tokens"] = d["budget_info"]["actual_tokens"]
-        spans, offset = [], 0
-        for c in d["chunks"]:
-            size = len(c["content"].encode())
-            spans.append({"chunk_id": c["id"], "start": offset, "end": offset + size})
-            offset += size
-        d["body_spans"] = spans
+        d["body_spans"] = reference_spans(d["chunks"])
     add("integrity-empty-span", _edit(empty_span, body_spans=True))
     add("integrity-span-for-non-object-chunk", _edit(lambda d: d["chunks"].__setitem__(1, "not a chunk"),
                                                      body_spans=True))
@@ -366,10 +383,10 @@ def cases() -> dict[str, tuple[bytes, dict]]:
 
     out: dict[str, tuple[bytes, dict]] = {}
     for name, (doc, options) in docs.items():
-        out[name] = (doc if isinstance(doc, bytes) else jcs_bytes(doc), options)
+        out[name] = (doc if isinstance(doc, bytes) else _bytes(doc), options)
 
     # parse -------------------------------------------------------------------------
-    canonical = jcs_bytes(base())
+    canonical = reference_bytes(base())
     big = "1" + "0" * 3999
     out.update({
         "parse-byte-order-mark": (b"\xef\xbb\xbf" + canonical, {}),
@@ -420,4 +437,4 @@ def digest_reference(tokenizer: str, rows: list[tuple]) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-__all__ = ["FILES", "cases", "digest_reference", "digest_rows", "make_repo", "manifest_digest"]
+__all__ = ["FILES", "cases", "digest_reference", "digest_rows", "make_repo"]

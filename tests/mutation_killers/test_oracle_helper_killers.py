@@ -11,16 +11,15 @@ from types import SimpleNamespace
 import pytest
 from killer_cases import AWS, make_repo
 
-from packverify.canonical import jcs_bytes
 from packverify.context import Context
 from packverify.engine import check_loaded
 from packverify.load import parse_bytes
 from packverify.oracles import _build, budget, stats
 from packverify.oracles._base import short
-from packverify.packer.assemble import Selection, assemble
 from packverify.paths import path_problems
 from packverify.secrets import find_secrets, secret_file_reason
 from packverify.secrets import redact as _redact
+from packverify.strategies import Excerpt, reference_bytes, reference_pack
 
 
 def _module(name, codes):
@@ -101,18 +100,18 @@ def test_find_secrets_numbers_lines_from_one_wherever_the_secret_is():
 def _git_pack(tmp_path, selections):
     repo = tmp_path / "repo"
     commit = make_repo(repo, git=True)
-    doc = assemble(selections, target_budget=1000, total_tokens=10**4, commit=commit)
-    return check_loaded(parse_bytes(jcs_bytes(doc)), Context(repo=repo), ("source",))
+    doc = reference_pack(selections, target_budget=1000, total_tokens=10**4, commit=commit)
+    return check_loaded(parse_bytes(reference_bytes(doc)), Context(repo=repo), ("source",))
 
 
 def test_source_reads_every_file_of_the_commit(tmp_path):
-    report = _git_pack(tmp_path, [Selection("README.md", 1, 1, "# Demo\n"), Selection("src/dir/inner.py", 1, 1,
+    report = _git_pack(tmp_path, [Excerpt("README.md", 1, 1, "# Demo\n"), Excerpt("src/dir/inner.py", 1, 1,
                                                                                           "pass\n")])
     assert report.oracles["source"].status.value == "pass", report.findings
 
 
 def test_source_stays_in_step_after_a_directory_at_the_commit(tmp_path):
-    report = _git_pack(tmp_path, [Selection("src/dir", 1, 1, "x\n"), Selection("src/dir/inner.py", 1, 1, "pass\n")])
+    report = _git_pack(tmp_path, [Excerpt("src/dir", 1, 1, "x\n"), Excerpt("src/dir/inner.py", 1, 1, "pass\n")])
     assert [(f.code, f.pointer) for f in report.findings] == [("source.file-missing", "/chunks/0/file_path")]
 
 

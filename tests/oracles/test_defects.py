@@ -12,9 +12,7 @@ import hashlib
 import pytest
 from helpers import check_doc, mutated, pairs, valid_doc
 
-from packverify.canonical import jcs_bytes
-from packverify.format import canonical_chunk_id
-from packverify.packer.assemble import Selection
+from packverify.strategies import Excerpt, reference_bytes, reference_pack
 
 
 def _set(*keys_and_value):
@@ -196,7 +194,7 @@ def test_defect_is_reported_with_code_and_pointer(code, mutate, pointer):
 
 def test_tokens_real_overflow():
     # Every claim adds up, but the claimed counts are lies and the real total overflows.
-    selections = [Selection(f"f{i}.txt", 1, 1, "word " * 400 + "\n") for i in range(3)]
+    selections = [Excerpt(f"f{i}.txt", 1, 1, "word " * 400 + "\n") for i in range(3)]
     doc = valid_doc(selections=selections)
     real = doc["budget_info"]["actual_tokens"]
     assert real > 1000
@@ -236,7 +234,7 @@ def test_non_canonical_bytes_warn_for_foreign_packs_and_fail_when_declared():
 
 def test_non_canonical_number_format_is_found():
     doc = valid_doc()
-    raw = jcs_bytes(doc).replace(b'"start_line":1,', b'"start_line":1.0,', 1)
+    raw = reference_bytes(doc).replace(b'"start_line":1,', b'"start_line":1.0,', 1)
     report = check_doc(None, raw=raw)
     assert "determinism.non-canonical-bytes" in {f.code for f in report.findings}
 
@@ -262,19 +260,19 @@ VALID = {
     "o200k": {"tokenizer": "o200k"},
     "body-spans": {"body_spans": True},
     "no-digest": {"digest": False},
-    "empty": {"selections": [Selection("x", 1, 1, "")][:0] or None},
-    "unicode-paths": {"selections": [Selection("dokümente/naïve 文件.md", 1, 2, "ä\nß"),
-                                     Selection("zz/😀.txt", 1, 1, "<|endoftext|>")]},
-    "summary-mode": {"selections": [Selection("a.py", 1, 300, "def a(): ...\n", mode="signature")]},
+    "empty": {"selections": [Excerpt("x", 1, 1, "")][:0] or None},
+    "unicode-paths": {"selections": [Excerpt("dokümente/naïve 文件.md", 1, 2, "ä\nß"),
+                                     Excerpt("zz/😀.txt", 1, 1, "<|endoftext|>")]},
+    "summary-mode": {"selections": [Excerpt("a.py", 1, 300, "def a(): ...\n", mode="signature")]},
     # issue 12: what the new path and secret rules must leave alone
-    "emoji-zwj-and-nfc-paths": {"selections": [Selection("docs/\U0001f468\u200d\U0001f469\u200d\U0001f467.md", 1, 1, "x\n"),
-                                               Selection("docs/caf\u00e9/r\u00e9sum\u00e9.md", 1, 1, "y\n"),
-                                               Selection(".github/.gitkeep", 1, 1, "z\n"),
-                                               Selection("src/.gitignore", 1, 1, "*.pyc\n")]},
-    "look-alikes": {"selections": [Selection("docs/aws.md", 1, 2, "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n"
+    "emoji-zwj-and-nfc-paths": {"selections": [Excerpt("docs/\U0001f468\u200d\U0001f469\u200d\U0001f467.md", 1, 1, "x\n"),
+                                               Excerpt("docs/caf\u00e9/r\u00e9sum\u00e9.md", 1, 1, "y\n"),
+                                               Excerpt(".github/.gitkeep", 1, 1, "z\n"),
+                                               Excerpt("src/.gitignore", 1, 1, "*.pyc\n")]},
+    "look-alikes": {"selections": [Excerpt("docs/aws.md", 1, 2, "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n"
                                              "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"),
-                                   Selection("src/pem.py", 1, 1, 'HEADER = "-----BEGIN RSA PRIVATE KEY-----"\n'),
-                                   Selection("src/db.py", 1, 1, "url = 'postgres://app:${DB_PASSWORD}@db/app'\n", mode="summary")]},
+                                   Excerpt("src/pem.py", 1, 1, 'HEADER = "-----BEGIN RSA PRIVATE KEY-----"\n'),
+                                   Excerpt("src/db.py", 1, 1, "url = 'postgres://app:${DB_PASSWORD}@db/app'\n", mode="summary")]},
 }
 
 
@@ -282,9 +280,7 @@ VALID = {
 def test_valid_packs_are_quiet_even_strict(name):
     kwargs = dict(VALID[name])
     if name == "empty":
-        from packverify.packer.assemble import assemble
-
-        doc = assemble([], target_budget=1000, total_tokens=0, total_files=0, total_chunks=0)
+        doc = reference_pack([], target_budget=1000, total_tokens=0, total_files=0, total_chunks=0)
     else:
         doc = valid_doc(**kwargs)
     if name == "look-alikes":  # metadata a CI checkout writes, without credentials
@@ -300,16 +296,27 @@ def test_valid_packs_are_quiet_even_strict(name):
 
 
 def test_empty_pack_skips_what_it_cannot_judge():
-    from packverify.packer.assemble import assemble
-
-    doc = assemble([], target_budget=1000, total_tokens=0, total_files=0, total_chunks=0, digest=False)
+    doc = reference_pack([], target_budget=1000, total_tokens=0, total_files=0, total_chunks=0, digest=False)
     report = check_doc(doc)
     assert report.oracles["tokens"].status.value == "skipped"
     assert report.oracles["integrity"].status.value == "skipped"
     assert report.verdict.value == "pass"
 
 
-def test_canonical_ids_are_what_the_packer_writes():
-    doc = valid_doc()
-    c = doc["chunks"][0]
-    assert c["id"] == canonical_chunk_id(c["file_path"], c["start_line"], c["end_line"])
+def test_the_packer_writes_canonical_ids_and_the_oracle_accepts_exactly_those():
+    """Expected values by hand: sha256 of the JCS bytes ``["src/a.py",1,10]`` (typed out
+    below, checked with ``printf '["src/a.py",1,10]' | sha256sum``) — not the function
+    the packer and the determinism oracle share."""
+    from packverify.packer.assemble import assemble
+
+    by_hand = {("src/a.py", 1, 10): hashlib.sha256(b'["src/a.py",1,10]').hexdigest()[:16],
+               ("README.md", 1, 3): hashlib.sha256(b'["README.md",1,3]').hexdigest()[:16],
+               ("dokümente/ä.md", 2, 2): hashlib.sha256('["dokümente/ä.md",2,2]'.encode()).hexdigest()[:16]}
+    assert by_hand[("src/a.py", 1, 10)] == "b1e0a00acad52eab"  # docs/format.md §Chunk id
+    doc = assemble([Excerpt(path, start, end, "x\n" * (end - start + 1)) for path, start, end in by_hand],
+                   target_budget=1000)
+    assert {(c["file_path"], c["start_line"], c["end_line"]): c["id"] for c in doc["chunks"]} == by_hand
+    assert check_doc(doc, only=["determinism"]).findings == ()
+    doc["chunks"][0]["id"] = by_hand[("src/a.py", 1, 10)][:-1] + "0"  # one hex digit off
+    assert [(f.code, f.pointer) for f in check_doc(doc, only=["determinism"]).findings] == [
+        ("determinism.unstable-id", "/chunks/0/id")]

@@ -52,3 +52,43 @@ def test_other_keywords_fall_back_to_schema_violation(monkeypatch):
     monkeypatch.setattr(schema_oracle, "validator", lambda: validator)
     report = check_doc({"n": 8}, only=["schema"])
     assert pairs(report) == {("schema.violation", "/n")}
+
+
+def test_the_fallback_reports_the_validators_own_message_cut_at_300(monkeypatch):
+    """A keyword without a code of its own (``uniqueItems`` here; the shipped schema may
+    gain one): ``schema.violation`` at the instance with jsonschema-rs's own message —
+    its ``repr``, cut to 300 characters like every message value — ``expected`` the
+    keyword's value in the schema, ``actual`` None. Expected values from jsonschema-rs
+    directly, not from the oracle."""
+    schema = {"type": "object", "properties": {"body_spans": {"type": "array", "uniqueItems": True}}}
+    validator = jsonschema_rs.Draft202012Validator(schema)
+    monkeypatch.setattr(schema_oracle, "validator", lambda: validator)
+    monkeypatch.setattr(schema_oracle, "schema", lambda: schema)
+    doc = {"body_spans": [{"chunk_id": "a" * 12, "start": 0, "end": 1}] * 12}
+    [error] = validator.iter_errors(doc)
+    assert len(repr(error.message)) > 301  # long enough that a cut at 120, 300 or 301 differs
+    [finding] = check_doc(doc, only=["schema"]).findings
+    assert (finding.code, finding.pointer, finding.expected, finding.actual) == (
+        "schema.violation", "/body_spans", True, None)
+    assert finding.message == repr(error.message)[:299] + "…"
+
+
+def test_only_invalid_chunks_reach_the_error_iterator(monkeypatch):
+    """jsonschema-rs builds every error object before it yields the first (11 s for
+    100,000 empty chunks), so each chunk is first judged by the cheap ``is_valid`` and
+    only an invalid one is iterated: a regression here is a performance bug."""
+    real = schema_oracle.chunk_validator()
+    iterated = []
+
+    class Spy:
+        def is_valid(self, chunk):
+            return real.is_valid(chunk)
+
+        def iter_errors(self, chunk):
+            iterated.append(chunk)
+            return real.iter_errors(chunk)
+
+    monkeypatch.setattr(schema_oracle, "chunk_validator", lambda: Spy())
+    doc = mutated(lambda d: d["chunks"][2].update(tokens=-1))
+    assert pairs(check_doc(doc, only=["schema"])) == {("schema.range", "/chunks/2/tokens")}
+    assert iterated == [doc["chunks"][2]]

@@ -8,10 +8,10 @@ import pytest
 from helpers import check_doc, codes, mutated
 
 from packverify.model import Report, Verdict
-from packverify.packer.assemble import Selection
 from packverify.paths import path_problems
 from packverify.report.json_report import dumps
 from packverify.secrets import secret_file_reason
+from packverify.strategies import Excerpt
 
 NOT_SECRET_FILES = ["monkey_patch.py", "src/keys.py", "keyboard.c", "secret_santa.md", ".env.example",
                     ".env.sample", "config/.env.template", "home/.ssh/id_rsa.pub", "docs/api-key-rotation.md",
@@ -42,13 +42,13 @@ LOOK_ALIKES = [
 
 @pytest.mark.parametrize("line", LOOK_ALIKES)
 def test_look_alikes_are_not_secrets(line):
-    doc = mutated(lambda d: None, selections=[Selection("src/x.py", 1, 1, line)])
+    doc = mutated(lambda d: None, selections=[Excerpt("src/x.py", 1, 1, line)])
     assert "security.secret" not in codes(check_doc(doc))
 
 
 def test_a_secret_is_never_echoed_in_any_report():
     secret = "AKIA" + "QWERTYUIOPASDFGH"
-    doc = mutated(lambda d: None, selections=[Selection("src/x.py", 1, 2, f"a = 1\nk = '{secret}'\n")])
+    doc = mutated(lambda d: None, selections=[Excerpt("src/x.py", 1, 2, f"a = 1\nk = '{secret}'\n")])
     pack = check_doc(doc)
     [finding] = [f for f in pack.findings if f.code == "security.secret"]
     assert "src/x.py:2" in finding.message and "AWS" in finding.message
@@ -61,7 +61,7 @@ def test_a_secret_is_never_echoed_in_any_report():
 
 def test_secret_line_numbers_point_into_the_file():
     body = "".join(f"line {i}\n" for i in range(1, 10)) + "-----BEGIN OPENSSH PRIVATE KEY-----\n"
-    doc = mutated(lambda d: None, selections=[Selection("k/deploy.txt", 41, 50, body)])
+    doc = mutated(lambda d: None, selections=[Excerpt("k/deploy.txt", 41, 50, body)])
     [finding] = [f for f in check_doc(doc).findings if f.code == "security.secret"]
     assert "k/deploy.txt:50" in finding.message
 
@@ -70,7 +70,7 @@ def test_secrets_in_many_chunks_and_batches_are_all_found(monkeypatch):
     from packverify.secrets import scan
 
     monkeypatch.setattr(scan, "BATCH_CHARS", 64)  # force many batches
-    selections = [Selection(f"f{i:02}.txt", 1, 2, f"x{i}\nghp_Zq7T1mPx9RkW3vLs8YdN2cHb6FgJ4aQe0uKo\n") for i in range(30)]
+    selections = [Excerpt(f"f{i:02}.txt", 1, 2, f"x{i}\nghp_Zq7T1mPx9RkW3vLs8YdN2cHb6FgJ4aQe0uKo\n") for i in range(30)]
     doc = mutated(lambda d: None, selections=selections)
     found = [f for f in check_doc(doc).findings if f.code == "security.secret"]
     assert sorted(f.pointer for f in found) == sorted(f"/chunks/{i}/content" for i in range(30))
@@ -85,7 +85,7 @@ def test_unsafe_path_reported_once_per_file_not_per_chunk():
 def test_offsets_survive_text_whose_lowercase_changes_length():
     # 'İ'.lower() is two characters: candidate lines must still be cut at the right place.
     text = "İİİİ\n" * 50 + "slack = 'xoxb-1234567890-abcdefghij'\n"
-    doc = mutated(lambda d: None, selections=[Selection("t.txt", 1, 51, text)])
+    doc = mutated(lambda d: None, selections=[Excerpt("t.txt", 1, 51, text)])
     [finding] = [f for f in check_doc(doc).findings if f.code == "security.secret"]
     assert "t.txt:51" in finding.message and "Slack" in finding.message
 
@@ -94,7 +94,7 @@ def test_many_secrets_in_one_chunk_each_on_its_own_line():
     # key i sits on line 3*i + 3 of the chunk (two filler lines before each): counted by hand
     keys = [f"AKIA{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}QWERTYUIOPASDF" for i in range(600)]
     text = "".join(f"a = 1\nb = 2\nk{i} = '{key}'\n" for i, key in enumerate(keys))
-    doc = mutated(lambda d: None, selections=[Selection("big.py", 101, 100 + 3 * len(keys), text)])
+    doc = mutated(lambda d: None, selections=[Excerpt("big.py", 101, 100 + 3 * len(keys), text)])
     found = [f for f in check_doc(doc).findings if f.code == "security.secret"]
     assert sorted(int(f.message.rsplit(":", 1)[1]) for f in found) == [100 + 3 * i + 3 for i in range(len(keys))]
 
@@ -112,7 +112,7 @@ def test_a_begin_line_split_across_chunks_and_the_next_chunk():
     head = "# deploy key\n-----BEGIN OPENSSH PRIVATE KEY-----\n"
     body = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n" \
            "QyNTUxOQAAACD1Lg/uoW5/hrprNE/3sFd0omqIiiOoGFGKAd5dBefQxgAAAJgiTLv9Iky7\n"
-    doc = mutated(lambda d: None, selections=[Selection("k.txt", 1, 2, head), Selection("k.txt", 3, 4, body)])
+    doc = mutated(lambda d: None, selections=[Excerpt("k.txt", 1, 2, head), Excerpt("k.txt", 3, 4, body)])
     assert {f.pointer for f in check_doc(doc).findings if f.code == "security.secret"} == {"/chunks/0/content",
                                                                                             "/chunks/1/content"}
 

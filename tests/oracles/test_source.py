@@ -8,7 +8,7 @@ import pytest
 from helpers import check_doc, pairs
 
 from packverify.format import ZERO_COMMIT
-from packverify.packer.assemble import Selection, assemble
+from packverify.strategies import Excerpt, reference_pack
 
 FILES = {"src/a.py": "def a():\n    return 1\n\n\ndef b():\n    return 2\n", "README.md": "# R\n\nno final newline"}
 
@@ -30,12 +30,10 @@ def repo(tmp_path):
 
 
 def _pack(commit, **changes):
-    selections = [Selection("README.md", 1, 3, FILES["README.md"]),
-                  Selection("src/a.py", 1, 2, "def a():\n    return 1\n"),
-                  Selection("src/a.py", 5, 6, "def b():\n    return 2\n")]
-    doc = assemble(selections, target_budget=1000, commit=commit, total_tokens=None)
-    doc["statistics"]["total_tokens"] = doc["budget_info"]["actual_tokens"]
-    return doc
+    selections = [Excerpt("README.md", 1, 3, FILES["README.md"]),
+                  Excerpt("src/a.py", 1, 2, "def a():\n    return 1\n"),
+                  Excerpt("src/a.py", 5, 6, "def b():\n    return 2\n")]
+    return reference_pack(selections, target_budget=1000, commit=commit)
 
 
 def test_pack_of_the_commit_passes(repo):

@@ -14,20 +14,23 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from helpers import check_doc
-from hypothesis import given, settings
+from helpers import check_doc, profile_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from packverify.format import ZERO_COMMIT, count_lines
 from packverify.load import parse_bytes
 from packverify.oracles import all_codes
 from packverify.strategies import (
     EXCLUDED,
     INJECTORS,
+    REFERENCE_ZERO_COMMIT,
     SOURCE_INJECTORS,
+    Excerpt,
     materialize,
     pack_repo,
     packs,
+    reference_bytes,
+    reference_pack,
     with_commit,
 )
 
@@ -46,8 +49,9 @@ def _judge(report, expected: frozenset[str]):
     assert report.verdict.value == "fail"
 
 
-# 12 examples per code keeps the 47 codes under ~15 s; nightly runs take the profile's count.
-@settings(max_examples=12)
+# A fifth of the profile's examples per code (12 under ci: the 47 codes in ~15 s); nightly
+# raises it with everything else.
+@profile_settings(multiplier=0.2)
 @pytest.mark.parametrize("code", sorted(INJECTORS))
 @given(data=st.data())
 def test_each_defect_is_caught_by_its_own_oracle_only(code, data):
@@ -60,23 +64,22 @@ def test_each_defect_is_caught_by_its_own_oracle_only(code, data):
         assert all(r.status.value == "skipped" for n, r in report.oracles.items() if n != "parse")
 
 
-@settings(max_examples=6)
+@profile_settings(multiplier=0.1)
 @pytest.mark.parametrize("code", sorted(SOURCE_INJECTORS))
 @given(data=st.data())
 def test_each_source_defect_is_caught_against_its_repository(code, data):
     injector = SOURCE_INJECTORS[code]
     doc = data.draw(packs(tokenizer=None, max_files=3, allow_empty=False), label="valid pack")
     has_full = any(c.get("selected_mode", "full") == "full" for c in doc["chunks"])
-    if not has_full:
+    if not has_full:  # the first chunk becomes a full one of its content's own lines: pack_repo then carries them
         first = doc["chunks"][0]
-        first["selected_mode"] = "full"  # pack_repo then carries its (valid) lines
-        # a summary's text is shorter than its range: as a full chunk it covers only its own lines
-        first["end_line"] = first["start_line"] + max(1, count_lines(first["content"])) - 1
+        lines = first["content"].count("\n") + (not first["content"].endswith("\n"))
+        first.update(selected_mode="full", end_line=first["start_line"] + lines - 1)
         doc = _reassemble(doc)
     git = injector.needs == "git" or (injector.needs == "repo" and data.draw(st.booleans(), label="git"))
     with tempfile.TemporaryDirectory() as tmp:
         root = materialize(pack_repo(doc), Path(tmp) / "repo", git=git)
-        commit = _head(root) if git else ZERO_COMMIT
+        commit = _head(root) if git else REFERENCE_ZERO_COMMIT
         doc = with_commit(doc, commit)
         assert check_doc(doc, strict=True, repo=root).findings == ()
         defect = data.draw(injector.strategy(doc), label="defect")
@@ -90,13 +93,11 @@ def _head(root: Path) -> str:
 
 
 def _reassemble(doc: dict) -> dict:
-    from packverify.packer.assemble import Selection, assemble
-
-    selections = [Selection(c["file_path"], c["start_line"], c["end_line"], c["content"],
-                            c.get("selected_mode", "full"), c.get("language")) for c in doc["chunks"]]
+    selections = [Excerpt(c["file_path"], c["start_line"], c["end_line"], c["content"],
+                          c.get("selected_mode", "full"), c.get("language")) for c in doc["chunks"]]
     total = sum(c["tokens"] for c in doc["chunks"])
-    return assemble(selections, target_budget=doc["budget_info"]["target_budget"],
-                    tokenizer=doc["tokenizer_info"]["name"], total_tokens=total)
+    return reference_pack(selections, target_budget=doc["budget_info"]["target_budget"],
+                          tokenizer=doc["tokenizer_info"]["name"], total_tokens=total)
 
 
 def test_injectors_and_exclusions_cover_every_code():
@@ -126,17 +127,16 @@ def test_parse_too_large_fires_through_the_reader(tmp_path):
     from helpers import valid_doc
 
     from packverify.load import read_pack
-    from packverify.packer.assemble import serialize
 
     path = tmp_path / "p.json"
-    path.write_bytes(serialize(valid_doc()))
+    path.write_bytes(reference_bytes(valid_doc()))
     loaded = read_pack(str(path), max_bytes=100)
     assert [f.code for f in loaded.findings] == ["parse.too-large"]
     assert parse_bytes(path.read_bytes()).findings == []
 
 
 def test_content_missing_from_some_chunks_warns_from_every_chunk_skips():
-    """Decided (CONTRACT.md §1, docs/format.md §chunks): with some content to recount the
+    """Decided (docs/contract.md §1, docs/format.md §chunks): with some content to recount the
     tokens oracle runs and warns about the chunks it could not recount (a failure under
     --strict); with no content at all it cannot run and is ``skipped`` with its reason —
     visible in every report, never a pass, but not a warning: a skip never fails the

@@ -1,6 +1,10 @@
 """packverify.strategies: every pack from ``packs()`` passes every oracle strictly,
 the strategies shrink to tiny examples, options are validated up front, the
 docstring examples run, and ``check`` never imports hypothesis.
+
+The generators are safe by construction, not filtered by the oracles they feed; the
+properties here check that construction with this file's own rules (docs/format.md
+paths, credential-shaped text), never with the security oracle or the packer.
 """
 
 from __future__ import annotations
@@ -8,19 +12,19 @@ from __future__ import annotations
 import doctest
 import importlib
 import pkgutil
+import re
 import subprocess
 import sys
+import unicodedata
 
 import pytest
-from helpers import check_doc
-from hypothesis import Phase, find, given, settings
+from helpers import check_doc, profile_settings
+from hypothesis import Phase, find, given
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from packverify import sample_text, strategies
-from packverify.format import count_lines
-from packverify.packer.assemble import serialize
-from packverify.strategies import chunks, file_texts, pack_bytes, packs, repos
+from packverify.strategies import chunks, file_texts, pack_bytes, packs, reference_bytes, repos
 
 QUIET_OR_SKIPPED = {"pass", "skipped"}
 
@@ -57,8 +61,9 @@ def test_chunks_are_disjoint_exact_line_ranges(selections):
     by_file: dict[str, list] = {}
     for s in selections:
         assert s.start_line <= s.end_line
-        if s.mode == "full":
-            assert count_lines(s.content) == s.end_line - s.start_line + 1
+        if s.mode == "full":  # docs/format.md §Lines, counted here by hand
+            lines = s.content.count("\n") + (not s.content.endswith("\n"))
+            assert lines == s.end_line - s.start_line + 1
         by_file.setdefault(s.file_path, []).append((s.start_line, s.end_line))
     for ranges in by_file.values():
         ranges.sort()
@@ -74,17 +79,64 @@ def test_pack_bytes_are_canonical(data):
 
 @given(file_texts(kind="code", unicode=False, max_lines=5))
 def test_file_texts(text):
-    assert text and count_lines(text) <= 5 and "\x00" not in text
+    assert text and text.count("\n") + (not text.endswith("\n")) <= 5 and "\x00" not in text
 
 
-SHRINK = settings(database=None, max_examples=300, derandomize=True, phases=(Phase.generate, Phase.shrink))
+# What a credential needs, in every format a scanner knows: a long run of token
+# characters (keys, tokens, base64 bodies), a key header, or a URL with a password.
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_+/=-]{16,}")
+_KEY_HEADER = re.compile(r"-----BEGIN|PRIVATE KEY|PuTTY-User-Key", re.I)
+
+
+def _credential_shaped(text: str) -> list[str]:
+    return _TOKEN_RUN.findall(text) + _KEY_HEADER.findall(text) + (["://"] if "://" in text else [])
+
+
+@given(packs(tokenizer=None))
+def test_generated_content_and_metadata_hold_nothing_credential_shaped(doc):
+    """No secret is generated except by the secret injectors: checked with this
+    file's own patterns, not with the scanner the security oracle uses."""
+    for chunk in doc["chunks"]:
+        assert _credential_shaped(chunk["content"]) == [], chunk["content"]
+    metadata = doc["metadata"]
+    assert _credential_shaped(" ".join([metadata["repo_info"]["path"], metadata["created_at"]])) == []
+
+
+def _fold(path: str) -> str:
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", path).casefold())
+
+
+@given(st.lists(packs(tokenizer=None).map(lambda d: [c["file_path"] for c in d["chunks"]]), max_size=1),
+       repos(max_files=6, binary=False, large=False, ignored=False, vendored=False))
+def test_generated_paths_follow_the_path_rules_by_construction(paths_of_a_pack, repo):
+    """docs/format.md §Chunk ``file_path``, written out here: relative POSIX, no
+    ``.``/``..``/empty segment, no backslash or control or format character, NFC; one
+    tree's paths distinct under case folding and none the directory of another."""
+    for paths in [*paths_of_a_pack, [f.path for f in repo if f.kind in ("code", "markdown", "config", "text")]]:
+        for path in paths:
+            segments = path.split("/")
+            assert all(s not in ("", ".", "..") for s in segments) and "\\" not in path, path
+            assert not any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") for c in path), path
+            assert unicodedata.is_normalized("NFC", path), path
+            assert not _TOKEN_RUN.search(path.replace("/", " ")), path
+        folded = {_fold(p) for p in paths}
+        assert len(folded) == len(set(paths))
+        assert not any("/".join(f.split("/")[:i]) in folded for f in folded for i in range(1, f.count("/") + 1))
+
+
+@given(file_texts())
+def test_free_text_is_beyond_ascii_words(text):
+    assert _credential_shaped(text) == [], text
+
+
+SHRINK = profile_settings(multiplier=5, database=None, derandomize=True, phases=(Phase.generate, Phase.shrink))
 
 
 def test_a_failing_pack_shrinks_to_one_line_of_one_file():
     doc = find(packs(), lambda d: len(d["chunks"]) >= 1, settings=SHRINK)
     [chunk] = doc["chunks"]
     assert chunk["start_line"] == chunk["end_line"] == 1 and len(chunk["content"]) <= 8
-    assert len(serialize(doc)) < 1000
+    assert len(reference_bytes(doc)) < 1000
 
 
 def test_a_failing_repository_shrinks_to_the_files_that_matter():
@@ -128,7 +180,7 @@ def test_check_never_imports_hypothesis(tmp_path):
     pack = tmp_path / "p.json"
     from helpers import valid_doc
 
-    pack.write_bytes(serialize(valid_doc()))
+    pack.write_bytes(reference_bytes(valid_doc()))
     code = ("import io, sys\nfrom packverify.cli import run\n"
             f"assert run(['check', {str(pack)!r}, '--no-run-log'], io.StringIO(), io.StringIO()) == 0\n"
             "assert 'hypothesis' not in sys.modules and 'packverify.strategies' not in sys.modules\n")

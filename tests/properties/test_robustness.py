@@ -2,8 +2,13 @@
 
 * arbitrary bytes and arbitrary JSON documents: a report, never an exception, never
   an ``<oracle>.internal-error``;
-* a valid pack with any one value replaced by any JSON value: same, and every
+* a valid pack with any one value replaced by any JSON value — NaN, infinities,
+  integers far beyond a double, -0.0 and subnormals included: same, and every
   finding's pointer resolves in the document;
+* any number of a valid pack's bytes replaced by an extreme number literal: the loader
+  accepts or refuses it exactly as docs/format.md §Parsing says (a number means its
+  double value; NaN and Infinity are not JSON; beyond a double's range is refused), and
+  an accepted pack is judged by every oracle without an internal error;
 * findings do not depend on key order or whitespace (the bytes aside).
 """
 
@@ -19,9 +24,13 @@ from hypothesis import strategies as st
 
 from packverify.load import parse_bytes
 from packverify.pointer import resolve
+from packverify.strategies import reference_bytes
 
+# Every float hypothesis makes (NaN, ±inf, -0.0, subnormals, the largest doubles) and
+# integers up to 10^400 (far beyond a double): json.dumps writes them all, and the loader
+# must refuse or accept each as docs/format.md says, never crash.
 scalars = (st.none() | st.booleans() | st.integers(min_value=-(2**60), max_value=2**60)
-           | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20))
+           | st.integers(min_value=-(10**400), max_value=10**400) | st.floats() | st.text(max_size=20))
 json_values = st.recursive(scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
                            max_leaves=12)
 BASE = valid_doc(body_spans=True)
@@ -38,6 +47,15 @@ def _paths(node, prefix=()):
 
 
 PATHS = [p for p in _paths(BASE) if p]
+
+
+def _at(node, path):
+    for key in path:
+        node = node[key]
+    return node
+
+
+NUMBER_PATHS = [p for p in PATHS if type(_at(BASE, p)) in (int, float)]
 
 
 def _no_internal_errors(report):
@@ -65,6 +83,49 @@ def test_any_value_anywhere_in_a_valid_pack(path, value):
     _no_internal_errors(report)
     for finding in report.findings:
         resolve(doc, finding.pointer)  # raises KeyError if the pointer designates nothing
+
+
+def _number_literals():
+    """Number literals at the edges of docs/format.md §Parsing, as text."""
+    extremes = st.sampled_from(["NaN", "Infinity", "-Infinity", "-0", "-0.0", "0e0", "1E+2", "5e-324", "-5e-324",
+                                "2.4703282292062327e-324", "1e-400", "1.7976931348623157e308",
+                                "1.7976931348623159e308", "-1.7976931348623157e308", "1e308", "1e309", "-1e400",
+                                "9007199254740991", "9007199254740993", "18446744073709551616",
+                                "1" + "0" * 308, "2" + "0" * 308, "-" + "9" * 400])
+    floats = st.floats().map(lambda x: repr(x) if x == x and abs(x) != float("inf") else
+                             ("NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")))
+    integers = st.integers(min_value=-(10**400), max_value=10**400).map(str)
+    return st.one_of(extremes, floats, integers)
+
+
+def _expected_parse_codes(literal: str) -> list[str]:
+    """docs/format.md §Parsing, as a model: NaN and the infinities are not JSON numbers;
+    a number means its double value, and one beyond every double is refused."""
+    if literal in ("NaN", "Infinity", "-Infinity"):
+        return ["parse.non-finite-number"]
+    try:
+        value = float(literal)
+    except OverflowError:  # Python refuses to make a double of a huge integer
+        return ["parse.number-out-of-range"]
+    return [] if abs(value) != float("inf") else ["parse.number-out-of-range"]
+
+
+@given(st.sampled_from(NUMBER_PATHS), _number_literals())
+def test_extreme_numbers_are_refused_or_judged_as_the_format_says(path, literal):
+    doc = copy.deepcopy(BASE)
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = "@@number@@"
+    raw = reference_bytes(doc).replace(b'"@@number@@"', literal.encode(), 1)
+    loaded = parse_bytes(raw)
+    assert [f.code for f in loaded.findings] == _expected_parse_codes(literal), (path, literal)
+    report = check_doc(None, raw=raw)
+    _no_internal_errors(report)
+    if loaded.document is not None:
+        assert report.oracles["parse"].status.value == "pass" and report.oracles["schema"].status.value != "skipped"
+        for finding in report.findings:
+            resolve(loaded.document, finding.pointer)
 
 
 @given(st.sampled_from(PATHS), st.integers(min_value=0, max_value=2**32))
