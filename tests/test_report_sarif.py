@@ -122,7 +122,8 @@ def test_driver_and_rules(packs):
     assert driver["version"] == packverify.__version__
     assert driver["informationUri"].startswith("https://")
     ids = [rule["id"] for rule in driver["rules"]]
-    assert ids == list(all_codes()) + [f"{name}.internal-error" for name in NAMES]
+    assert ids == list(all_codes()) + [f"{name}.internal-error" for name in NAMES] + [
+        f"{name}.not-run" for name in NAMES]
     assert len(set(ids)) == len(ids)
     codes = all_codes()
     for rule in driver["rules"]:
