@@ -16,9 +16,7 @@ import pytest
 from attest_support import OTHER_PUBLIC, OTHER_SEED, pae, write_keys
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from helpers import valid_doc, write
-
-from helpers import run_captured
+from helpers import run_captured, valid_doc, write
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,9 +10,9 @@ import json
 
 import pytest
 from attest_support import write_keys
+from helpers import run_captured
 
 from packverify.attest import TRANSCRIPT_PREDICATE_TYPE, Unusable, transcript_statement
-from helpers import run_captured
 
 ROOTFS = b"not really a tarball, but bytes with a digest\n"
 
