@@ -63,9 +63,16 @@ def not_a_pack(path: str) -> str | None:
             if os.fstat(handle.fileno()).st_size == 0:
                 return "not a pack: the file is empty"
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                missing = [name for name, key in _KEYS.items() if not key.search(data)]
+                return not_a_pack_data(data)
     except (OSError, ValueError) as exc:
         return f"not readable: {getattr(exc, 'strerror', None) or exc}"
+
+
+def not_a_pack_data(data) -> str | None:
+    """:func:`not_a_pack` for bytes already read (standard input) or mapped."""
+    if not len(data):
+        return "not a pack: empty input"
+    missing = [name for name, key in _KEYS.items() if not key.search(data)]
     if missing:
         return "not a pack: no " + " or ".join(f'"{name}"' for name in missing) + " key"
     return None

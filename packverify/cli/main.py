@@ -16,7 +16,17 @@ from typing import IO
 import click
 
 from packverify._version import __version__
-from packverify.cli import attestation_cmd, check_cmd, doctor_cmd, fuzz_cmd, meta_cmd, pack_cmd, repro_cmd, schema_cmd
+from packverify.cli import (
+    attestation_cmd,
+    check_cmd,
+    diff_cmd,
+    doctor_cmd,
+    fuzz_cmd,
+    meta_cmd,
+    pack_cmd,
+    repro_cmd,
+    schema_cmd,
+)
 from packverify.cli._common import ExitCode
 
 
@@ -32,7 +42,7 @@ def cli() -> None:
     """Verify token-budgeted repository packs for LLM context windows."""
 
 
-for _module in (check_cmd, schema_cmd, pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd, attestation_cmd):
+for _module in (check_cmd, diff_cmd, schema_cmd, pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd, attestation_cmd):
     cli.add_command(_module.command)
 
 
