@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list
+from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list, write_report
 from packverify.fuzz import TARGETS
 from packverify.fuzz.campaign import atheris_missing, run_target
 
@@ -47,12 +47,15 @@ run (atheris missing, unknown target, the fuzzer died without a crash input).
               show_default=True, help="Directory for crash inputs, replay commands and fuzzer logs.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Summary format (stdout).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the summary to FILE instead of stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--list", "list_only", is_flag=True, help="List the targets and exit.")
 @click.option("--run-log", type=click.Path(dir_okay=False), default=os.path.join("artifacts", "fuzz.run.json"),
               show_default=True, help="Where to write the JSON run log.")
 @click.option("--no-run-log", is_flag=True, help="Write no run log.")
 @click.pass_context
-def command(ctx, targets, seconds, corpus, artifacts, fmt, list_only, run_log, no_run_log) -> int:
+def command(ctx, targets, seconds, corpus, artifacts, fmt, output, quiet, list_only, run_log, no_run_log) -> int:
     """Fuzz packverify with atheris/libFuzzer: each target for --seconds, as a subprocess.
 
     Targets: check_raw (any bytes → every oracle), check_structured (near-valid packs,
@@ -81,10 +84,11 @@ def command(ctx, targets, seconds, corpus, artifacts, fmt, list_only, run_log, n
         finish_run_log(log, ExitCode.ERROR, err, error=missing)
         return ExitCode.ERROR
 
-    show = _Progress(err)
+    show = _Progress(err, quiet=quiet)
     runs = []
     for name in chosen:
-        err.write(f"fuzz {name}: {seconds} s ...\n")
+        if not quiet:
+            err.write(f"fuzz {name}: {seconds} s ...\n")
         run = run_target(name, seconds=seconds, corpus_root=Path(corpus), artifacts_root=Path(artifacts),
                          progress=show)
         show.done(run)
@@ -93,32 +97,41 @@ def command(ctx, targets, seconds, corpus, artifacts, fmt, list_only, run_log, n
     broken = [r for r in runs if r.error]
     verdict = "fail" if crashed else ("error" if broken else "pass")
     summary = {"verdict": verdict, "targets": {r.name: r.to_dict() for r in runs}}
-    if fmt == "json":
-        out.write(json.dumps(summary, indent=2) + "\n")
-    else:
-        for r in runs:
-            line = (f"{r.name}: {r.execs} execs in {r.elapsed:.0f} s, {r.exec_per_sec:g} exec/s, "
-                    f"coverage {r.coverage}, corpus {r.corpus_size}")
-            out.write(line + (f" — {len(r.crashes)} crash(es)\n" if r.crashes else " — no crash\n"))
-            for crash, replay in zip(r.crashes, r.replay):
-                out.write(f"  crash: {crash}\n  replay: {replay}\n")
-            if r.error:
-                out.write(f"  error: {r.error}\n")
-        out.write(f"verdict: {verdict}\n")
+    rendered = json.dumps(summary, indent=2) + "\n" if fmt == "json" else _text(runs, verdict)
+    if not write_report("fuzz", output, out, err, lambda stream: stream.write(rendered)):
+        finish_run_log(log, ExitCode.ERROR, err, error=f"cannot write {output}", **summary)
+        return ExitCode.ERROR
     code = ExitCode.FINDINGS if crashed else (ExitCode.ERROR if broken else ExitCode.OK)
     finish_run_log(log, code, err, **summary)
     return code
 
 
+def _text(runs, verdict: str) -> str:
+    lines = []
+    for r in runs:
+        line = (f"{r.name}: {r.execs} execs in {r.elapsed:.0f} s, {r.exec_per_sec:g} exec/s, "
+                f"coverage {r.coverage}, corpus {r.corpus_size}")
+        lines.append(line + (f" — {len(r.crashes)} crash(es)" if r.crashes else " — no crash"))
+        for crash, replay in zip(r.crashes, r.replay):
+            lines += [f"  crash: {crash}", f"  replay: {replay}"]
+        if r.error:
+            lines.append(f"  error: {r.error}")
+    lines.append(f"verdict: {verdict}")
+    return "\n".join(lines) + "\n"
+
+
 class _Progress:
     """libFuzzer's status as one line: rewritten in place on a terminal, every 10 s otherwise."""
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream, *, quiet: bool = False) -> None:
         self.stream = stream
+        self.quiet = quiet
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self.last = 0.0
 
     def __call__(self, run) -> None:
+        if self.quiet:
+            return
         now = time.monotonic()
         if now - self.last < (0.5 if self.tty else 10.0):
             return
@@ -129,6 +142,8 @@ class _Progress:
         self.stream.flush()
 
     def done(self, run) -> None:
+        if self.quiet:
+            return
         if self.tty:
             self.stream.write("\n")
         self.last = 0.0
