@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from helpers import mutated, run_captured, valid_doc, write
 
+from packverify.repo_fixtures import git_commit
+
 yaml = pytest.importorskip("yaml")  # PyYAML comes with detect-secrets, a runtime dependency
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,11 +218,56 @@ def test_action_with_no_packs_only_installs(tmp_path):
     assert code == 0 and outputs["exit-code"] == "0" and outputs["bin"].endswith("packverify-venv/bin"), log
 
 
+def _documented_workflow() -> dict:
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "packverify@" in b)
+    return yaml.safe_load(block)
+
+
+def test_the_documented_workflow_runs_as_documented(tmp_path):
+    """docs/ci.md's workflow, step by step: the action installs only, the reference packer
+    runs from its bin output, the action checks strictly against the repository."""
+    steps = _documented_workflow()["jobs"]["check"]["steps"]
+    inputs = set(_action()["inputs"])
+    repo = tmp_path / "repo"
+    (repo / "src").mkdir(parents=True)
+    (repo / "src" / "app.py").write_text("def main():\n    return 1\n" * 40, encoding="utf-8")
+    (repo / "README.md").write_text("# demo\n", encoding="utf-8")
+    git_commit(repo)
+    outputs: dict[str, dict] = {}
+    for step in steps[1:]:  # checkout: the repository is there
+        uses = step.get("uses", "")
+        if uses.startswith("<owner>/packverify"):
+            assert set(step.get("with", {})) <= inputs, "the workflow passes an input the action does not have"
+            given = {k.replace("-", "_"): str(v) for k, v in step.get("with", {}).items()}
+            code, result, log = _run_action(repo, **given)
+            assert code == 0, log
+            outputs[step["id"]] = result
+        elif "run" in step:
+            env = {**os.environ, **{k: _resolve(v, {}, {i: o for i, o in outputs.items()}, {})
+                                    for k, v in step.get("env", {}).items()}}
+            done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=env, capture_output=True,
+                                  text=True, timeout=600)
+            assert done.returncode == 0, done.stdout + done.stderr
+        else:
+            assert uses.startswith("github/codeql-action/upload-sarif"), uses
+    assert outputs["packverify"]["exit-code"] == "0"
+    sarif = json.loads((repo / "packverify.sarif").read_text(encoding="utf-8"))
+    assert sarif["runs"][0]["results"] == []
+    assert not (repo / "artifacts").exists(), "no run log lands in the checked repository"
+
+
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_action_installs_from_the_lock_into_its_own_venv(tmp_path):
     """The install step for real: a venv from the named interpreter, the lock hash-checked,
-    then packverify; the interpreter's own site-packages stay untouched."""
+    then packverify; the interpreter's own site-packages stay untouched. The action's pip
+    cache starts as this machine's (what actions/cache restores on a warm runner)."""
     python = shutil.which("python3.11") or sys.executable
+    (tmp_path / "runner-temp").mkdir()
+    user_cache = Path(os.environ.get("PIP_CACHE_DIR") or Path.home() / ".cache" / "pip")
+    if user_cache.is_dir():
+        (tmp_path / "runner-temp" / "packverify-pip-cache").symlink_to(user_cache)
     before = subprocess.run([python, "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True).stdout
     write(tmp_path, "good.pack.json", valid_doc())
     code, outputs, log = _run_action(tmp_path, python=python, seed_venv=False, packs="good.pack.json", timeout=1500)
