@@ -67,7 +67,10 @@ def find_config(start: str | os.PathLike | None = None) -> Path | None:
                 if "packverify" in _read_toml(candidate).get("tool", {}):
                     return candidate
             except ConfigError:
-                continue  # a broken pyproject.toml without our table is not ours to judge
+                # A broken pyproject.toml is ours to report only when it means to configure us.
+                if "tool.packverify" in candidate.read_text(encoding="utf-8", errors="replace"):
+                    raise
+                continue
     return None
 
 

@@ -64,7 +64,7 @@ def _command(level: str, finding: Finding, pack_path: str, repo: str | None, pre
     else:
         properties = {"file": _file(pack_path), "line": "1"}
     message = f"{prefix}{describe(finding)} [{where}]"
-    return workflow_command(level, message, title=f"{finding.code}", **properties)
+    return workflow_command(level, message, **properties, title=finding.code)
 
 
 def workflow_command(command: str, message: str, **properties: str) -> str:
