@@ -27,7 +27,7 @@ from packverify.policy import apply_policy
 
 __all__ = ["PackAssertionError", "assert_valid_pack", "check_pack"]
 
-SHOWN = 50  # findings listed in one assertion message; the count says how many more
+FINDINGS_SHOWN = 50  # findings listed in one assertion message; the count says how many more
 
 
 class PackAssertionError(AssertionError):
@@ -68,11 +68,11 @@ def describe_failure(report: PackReport, strict: bool) -> str:
     """Every finding that fails the verdict, one per line."""
     failing = [f for f in report.findings if f.fails_verdict(strict)]
     lines = [f"{report.path} is not a valid pack: {len(failing)} finding(s)" + (" (strict)" if strict else "")]
-    for finding in failing[:SHOWN]:
+    for finding in failing[:FINDINGS_SHOWN]:
         line = f"  {finding.code} at {finding.pointer or '(root)'}: {finding.message}"
         values = [f"{name} {value!r}" for name, value in (("expected", finding.expected), ("actual", finding.actual))
                   if value is not UNSET and value is not None]
         lines.append(line + (f" ({'; '.join(values)})" if values else ""))
-    if len(failing) > SHOWN:
-        lines.append(f"  … and {len(failing) - SHOWN} more")
+    if len(failing) > FINDINGS_SHOWN:
+        lines.append(f"  … and {len(failing) - FINDINGS_SHOWN} more")
     return "\n".join(lines)

@@ -58,3 +58,15 @@ def test_check_shows_progress_off_a_terminal_for_long_runs(tmp_path, monkeypatch
     assert code == 0 and "check: packs 1/2 a.json" in err and "check: packs 2/2 b.json" in err
     code, _, err = run_captured(["check", str(tmp_path), "--no-run-log", "-q"])
     assert code == 0 and err == ""
+
+
+def test_meta_reports_each_relation_as_it_goes():
+    from packverify.cli.meta_cmd import _relation_progress
+
+    stream = io.StringIO()
+    with Progress(stream, "meta", interval=0.0) as progress:
+        report = _relation_progress(progress, 3)
+        for event in ("example", "example", "shrink", "done"):
+            report("M1", event)
+    assert stream.getvalue().splitlines() == ["meta: M1 1/3", "meta: M1 2/3", "meta: M1 2/3 shrinking a failure",
+                                              "meta: M1 3/3 done"]

@@ -113,7 +113,7 @@ def _spellings(doc, raw: bytes, offset: int) -> tuple[tuple, str, str]:
 
 
 EXCERPT = 24  # bytes shown from the first difference on, when it is not inside one token
-SHOWN = 60  # a longer spelling is cut (a 1,000-digit number stays readable)
+SPELLING_SHOWN = 60  # a longer spelling is cut (a 1,000-digit number stays readable)
 _MISSING = object()
 
 
@@ -127,8 +127,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def _shown(text: str) -> str:
     """``text`` quoted, control characters (the whitespace that differs) made visible."""
     visible = _CONTROL.sub(lambda m: json.dumps(m.group())[1:-1], text)
-    if len(visible) > SHOWN:
-        visible = f"{visible[:SHOWN]}…' ({len(text)} characters)"
+    if len(visible) > SPELLING_SHOWN:
+        visible = f"{visible[:SPELLING_SHOWN]}…' ({len(text)} characters)"
         return "'" + visible
     return f"'{visible}'"
 
