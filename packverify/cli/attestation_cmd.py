@@ -112,7 +112,9 @@ def _check_options(params: dict[str, Any]):
     only, skip = split_list(params["only"]), split_list(params["skip"])
     return CheckOptions(strict=params["strict"], oracles=select_oracles(only or None, skip), only=tuple(only),
                         skip=tuple(skip), repo=repo_state(params["repo"]) if params["repo"] else None,
-                        max_bytes=params["max_bytes"], max_findings=params["max_findings"])
+                        max_bytes=params["max_bytes"], max_findings=params["max_findings"],
+                        require=tuple(split_list(params.get("require", ()))),
+                        ignore=tuple(split_list(params.get("ignore", ()))))
 
 
 def attest_check(ctx: click.Context, report, code: int) -> int:

@@ -96,7 +96,8 @@ def command(ctx, packs, **params) -> int:
         return ExitCode.ERROR
     options = _effective(params, config)
     fmt = options.pop("fmt")
-    ctx.params.update(only=tuple(options["only"] or ()), skip=tuple(options["skip"]), strict=options["strict"])
+    ctx.params.update(only=tuple(options["only"] or ()), skip=tuple(options["skip"]), strict=options["strict"],
+                      require=tuple(options["require"]), ignore=tuple(options["ignore"]))  # what --attest records
     trees = [p for p in packs if os.path.isdir(p)] + [params["repo"]]
     run_log = None if params["no_run_log"] else params["run_log"] or default_run_log("check", *trees)
     log = open_run_log(run_log, "check", ctx.obj["argv"], err)
