@@ -203,3 +203,15 @@ def test_run_logs_never_land_in_the_checked_or_packed_tree(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)  # outside the repository: the usual artifacts/
     assert run_captured(["check", "p.json", "--repo", "repo"])[0] == 0
     assert (tmp_path / "artifacts" / "check.run.json").exists()
+
+
+def test_an_attestation_is_verified_from_standard_input(tmp_path):
+    pack = write(tmp_path, "good.json", valid_doc())
+    key = tmp_path / "signing.pem"
+    assert run_captured(["attestation", "keygen", str(key)])[0] == 0
+    envelope = tmp_path / "a.intoto.json"
+    assert run_captured(["check", str(pack), "--attest", str(envelope), "--signing-key", str(key),
+                         "--no-run-log"])[0] == 0
+    done = subprocess.run([sys.executable, "-m", "packverify", "attestation", "verify", "-", "--key",
+                           f"{key}.pub", str(pack)], input=envelope.read_bytes(), capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr

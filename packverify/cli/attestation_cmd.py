@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -48,6 +49,8 @@ def _read(path: str, what: str) -> bytes:
     from packverify.attest.errors import Unusable
 
     try:
+        if path == "-":  # standard input, as everywhere a file is read (docs/configuration.md)
+            return sys.stdin.buffer.read()
         return Path(path).read_bytes()
     except OSError as exc:
         raise Unusable(f"cannot read {what} {path}: {exc.strerror or exc}") from None
