@@ -40,6 +40,15 @@ def test_a_pack_finding_lands_on_the_pack_file():
         "::warning file=out/p%2C1.json,line=1,title=budget.overflow::over [out/p,1.json at /budget_info/actual_tokens]"
 
 
+def test_a_finding_with_a_line_and_column_in_the_pack_keeps_them():
+    from packverify.model import Location
+
+    finding = Finding("parse.invalid-json", (), "bad", severity=Severity.ERROR, oracle="parse",
+                      location=Location(3, 7))
+    assert dumps(_report(finding)).splitlines()[0] == \
+        "::error file=out/p%2C1.json,line=3,col=7,title=parse.invalid-json::bad [out/p,1.json at the document root]"
+
+
 def test_through_the_cli(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "bad.json", mutated(lambda d: d["chunks"][1].update(tokens=1)))

@@ -1,7 +1,7 @@
 """tokens — every chunk's ``tokens`` is the real count of its ``content``.
 
-The real tokenizer only: tiktoken ``cl100k_base`` / ``o200k_base`` from verified
-offline vocabularies (packverify.tokenizer); text like ``<|endoftext|>`` counts as
+The real tokenizer only: tiktoken ``cl100k_base`` / ``o200k_base`` / ``gpt2`` from
+verified offline vocabularies (packverify.tokenizer); text like ``<|endoftext|>`` counts as
 ordinary text. Recounting runs on ``-j`` threads. Also reports when the real total
 exceeds the budget — the failure that matters to the model's context window even
 when every claimed number adds up. Skipped (never passed) when the tokenizer's
