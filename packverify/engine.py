@@ -8,21 +8,39 @@ packverify bug reported cleanly, never a traceback (``debug=True`` keeps it).
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sys
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import packverify.readers as readers
 from packverify import sharding
 from packverify.context import Context
 from packverify.foreign_view import ClaimsError, ForeignView, open_foreign
-from packverify.load import DEFAULT_MAX_BYTES, Loaded, LoadError, read_pack
-from packverify.model import Finding, OracleResult, PackReport, Report, Severity, Status, Verdict, finding_sort_key
-from packverify.oracles import INTERNAL_ERROR, NAMES, REGISTRY
+from packverify.load import DEFAULT_MAX_BYTES, Loaded, LoadError, parse_bytes, read_pack
+from packverify.model import (
+    Finding,
+    OracleResult,
+    PackReport,
+    Report,
+    Severity,
+    SourceLocation,
+    Status,
+    Verdict,
+    finding_sort_key,
+)
+from packverify.oracles import INTERNAL_ERROR, NAMES, REGISTRY, all_codes
+from packverify.oracles.security import path_problems
+from packverify.pack_files import DEFAULT_INCLUDE, STDIN, NoPackFiles, find_pack_files
+from packverify.policy import NOT_RUN, Policy, apply_policy
 from packverify.repo_source import RepoError
-from packverify.view import PackView
+from packverify.view import PackView, as_int, as_str
+
+STDIN_NAME = "<stdin>"  # the path of a pack read from standard input, in every report
 
 _RANK = {name: i for i, name in enumerate(NAMES)}
 _SORT = finding_sort_key(_RANK)
@@ -48,29 +66,41 @@ def select_oracles(only: Iterable[str] | None = None, skip: Iterable[str] | None
 
     chosen = set(validate(only)) if only else set(NAMES)
     chosen -= set(validate(skip or ()))
+    if not chosen:  # checking nothing would print PASS: refuse (issue 10)
+        raise UsageError("no oracle left to run: --only/--skip exclude every oracle")
     return tuple(n for n in NAMES if n in chosen)
 
 
-def expand_paths(paths: Sequence[str], *, exclude: Iterable[str] = ()) -> list[str]:
-    """Files as given; directories become their ``*.json`` files (recursively, sorted by
-    path), leaving out hidden directories (``.git``, ``.venv``) and ``exclude`` (our own run log)."""
-    excluded = {os.path.realpath(p) for p in exclude}
-    out: list[str] = []
-    for path in paths:
-        if os.path.isdir(path):
-            found = sorted(
-                str(p) for p in Path(path).rglob("*.json")
-                if p.is_file() and os.path.realpath(p) not in excluded
-                and not any(part.startswith(".") and part not in (".", "..") for part in p.relative_to(path).parts[:-1])
-            )
-            if not found:
-                raise UsageError(f"{path}: directory holds no .json files")
-            out.extend(found)
-        elif os.path.exists(path):
-            out.append(path)
+def select_policy(oracles: Sequence[str], require: Iterable[str] = (), ignore: Iterable[str] = ()) -> Policy:
+    """The :class:`~packverify.policy.Policy` for ``--require`` (oracle names or ``all``:
+    every oracle that runs) and ``--ignore`` (finding codes); unknown or contradictory
+    names raise :class:`UsageError`."""
+    import difflib
+
+    required: set[str] = set()
+    for name in require:
+        if name == "all":
+            required.update(oracles)
+        elif name not in REGISTRY:
+            close = difflib.get_close_matches(name, NAMES, n=1)
+            raise UsageError(f"--require: unknown oracle {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+                             + f"; oracles: all, {', '.join(NAMES)}")
+        elif name not in oracles:
+            raise UsageError(f"--require {name}: the {name} oracle is excluded by --only/--skip")
         else:
-            raise UsageError(f"{path}: no such file or directory")
-    return out
+            required.add(name)
+    codes = set(all_codes())
+    ignored: set[str] = set()
+    for code in ignore:
+        oracle, _, rest = code.partition(".")
+        if oracle in REGISTRY and rest in (INTERNAL_ERROR, NOT_RUN):
+            raise UsageError(f"--ignore {code}: {rest} findings cannot be ignored (they say the check did not happen)")
+        if code not in codes:
+            close = difflib.get_close_matches(code, sorted(codes), n=1)
+            raise UsageError(f"--ignore: unknown finding code {code!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+                             + "; every code is listed in docs/codes.md")
+        ignored.add(code)
+    return Policy(frozenset(required), frozenset(ignored))
 
 
 def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *, debug: bool = False,
@@ -162,8 +192,26 @@ def _collect(name: str, module, pack, ctx: Context, run) -> tuple[list[Finding],
         if info is None:
             raise RuntimeError(f"oracle {name!r} yielded undeclared code {finding.code!r}")
         found.append(Finding(finding.code, finding.path, finding.message, finding.expected, finding.actual,
-                             finding.severity or info.severity, name, finding.location))
+                             finding.severity or info.severity, name, finding.location,
+                             finding.source or source_of(pack, finding.path)))
     return found, False
+
+
+def source_of(pack: PackView, path: tuple) -> SourceLocation | None:
+    """Where in the repository a finding inside ``/chunks/<i>`` lands: the chunk's
+    ``file_path`` at its ``start_line`` — for findings about the chunk's content and lines,
+    not its ``id`` or its ``file_path`` itself, and only when that path is a safe
+    repository-relative path (an unsafe one is a security finding, located in the pack)."""
+    if len(path) < 3 or path[0] != "chunks" or type(path[1]) is not int or path[2] in ("id", "file_path"):
+        return None
+    chunks = pack.chunk_list
+    chunk = chunks[path[1]] if chunks is not None and 0 <= path[1] < len(chunks) else None
+    if type(chunk) is not dict:
+        return None
+    file_path, start, end = as_str(chunk.get("file_path")), as_int(chunk.get("start_line")), as_int(chunk.get("end_line"))
+    if not file_path or start is None or start < 1 or path_problems(file_path):
+        return None
+    return SourceLocation(file_path, start, end if end is not None and end >= start else None)
 
 
 def check(
@@ -172,6 +220,8 @@ def check(
     repo: str | os.PathLike | None = None,
     only: Iterable[str] | None = None,
     skip: Iterable[str] | None = None,
+    require: Iterable[str] = (),
+    ignore: Iterable[str] = (),
     strict: bool = False,
     jobs: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -183,61 +233,114 @@ def check(
     engine: str | None = None,
     cache: str | os.PathLike | None = None,
     shard: tuple[int, int] | None = None,
+    include_globs: Iterable[str] = DEFAULT_INCLUDE,
+    exclude_globs: Iterable[str] = (),
+    stdin: BinaryIO | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Report:
     """Verify pack files; the library entry point behind ``packverify check``.
 
-    Raises :class:`UsageError` when the check cannot start (unknown oracle, missing
-    path, unreadable file); every problem *in* a pack is a finding in the report.
+    ``paths`` are files, directories (their packs: :mod:`packverify.pack_files`, with
+    ``include_globs``/``exclude_globs``), glob patterns, or ``-`` for ``stdin``.
+    ``exclude`` names files never read as packs (our run log). ``require`` and
+    ``ignore`` are the :mod:`packverify.policy`. ``progress(done, total, path)`` is
+    called after each pack. Raises :class:`UsageError` when the check cannot start
+    (unknown oracle or code, missing path, unreadable file); every problem *in* a pack
+    is a finding in the report.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [os.fspath(paths)]
     oracles = select_oracles(only, skip)
+    policy = select_policy(oracles, require, ignore)
+    ctx = _context(context, repo, strict, jobs, max_findings)
+    if engine is not None:
+        ctx.engine = engine
+    if cache is not None:
+        ctx.cache = Path(cache)
+    try:
+        found = find_pack_files(list(paths), include=include_globs, exclude=exclude_globs, excluded_files=exclude)
+    except NoPackFiles as exc:
+        raise UsageError(str(exc)) from exc
+    files, shard_record = list(found.files), None
+    if shard is not None:
+        files, shard_record = sharding.select(files, *shard)
+    reports, used = _check_files(files, ctx, oracles, max_bytes, debug, stdin, progress)
+    reports = [apply_policy(r, policy, strict) for r in reports]
+    verdict = Verdict.FAIL if any(r.verdict is Verdict.FAIL for r in reports) else Verdict.PASS
+    if environment is not None:
+        environment = {**environment, "counting": used}  # which engine counted (issue 13)
+    return Report(tuple(reports), verdict, strict, environment or {}, shard_record,
+                  repo=os.fspath(repo) if repo is not None else None, skipped=tuple(found.skipped))
+
+
+def _check_files(files: list[str], ctx: Context, oracles: Sequence[str], max_bytes: int, debug: bool,
+                 stdin: BinaryIO | None, progress: Callable[[int, int, str], None] | None,
+                 ) -> tuple[list[PackReport], dict]:
+    """Each file's report in order, and the engines that counted: many files on one
+    process per core (issue 13), else one after the other on ``ctx.jobs`` threads."""
+    if len(files) > 1 and ctx.jobs > 1 and STDIN not in files:
+        from packverify import parallel
+
+        results, used = parallel.check_paths(files, ctx, oracles, processes=ctx.jobs, max_bytes=max_bytes,
+                                             debug=debug)
+        reports = []
+        for done, (path, result) in enumerate(results, 1):
+            if isinstance(result, str):
+                raise UsageError(result)
+            reports.append(result)
+            if progress is not None:
+                progress(done, len(files), path)
+        return reports, used
+    reports = []
+    for done, path in enumerate(files, 1):
+        reports.append(check_path(path, ctx, oracles, max_bytes, debug, stdin))
+        if progress is not None:
+            progress(done, len(files), path)
+    return reports, ctx.counting()
+
+
+def _context(context: Context | None, repo, strict: bool, jobs: int, max_findings: int | None) -> Context:
     ctx = context or Context()
     ctx.repo = Path(repo) if repo is not None else ctx.repo
     ctx.strict = strict
     ctx.jobs = max(1, jobs)
     if max_findings is not None:
         ctx.max_findings = max_findings
-    if engine is not None:
-        ctx.engine = engine
-    if cache is not None:
-        ctx.cache = Path(cache)
-    paths = expand_paths(list(paths), exclude=exclude)
-    shard_record = None
-    if shard is not None:
-        paths, shard_record = sharding.select(paths, *shard)
-    if len(paths) > 1 and ctx.jobs > 1:  # many packs: one process per core (issue 13)
-        from packverify import parallel
-
-        results, used = parallel.check_paths(paths, ctx, oracles, processes=ctx.jobs, max_bytes=max_bytes,
-                                             debug=debug)
-        reports = []
-        for _, result in results:
-            if isinstance(result, str):
-                raise UsageError(result)
-            reports.append(result)
-    else:
-        reports = [check_path(path, ctx, oracles, max_bytes, debug) for path in paths]
-        used = ctx.counting()
-    verdict = Verdict.FAIL if any(r.verdict is Verdict.FAIL for r in reports) else Verdict.PASS
-    if environment is not None:
-        environment = {**environment, "counting": used}  # which engine counted (issue 13)
-    return Report(tuple(reports), verdict, strict, environment or {}, shard_record)
+    return ctx
 
 
-def check_path(path: str, ctx: Context, oracles: Sequence[str], max_bytes: int, debug: bool) -> PackReport:
-    """One pack file checked: a foreign pack through its reader, else packverify JSON.
-    Raises :class:`UsageError` when the file cannot be read or its format is unknown."""
-    foreign = _open_foreign(path, ctx, max_bytes)
-    if foreign is not None:
+def _read(path: str, max_bytes: int, stdin: BinaryIO | None) -> Loaded:
+    """The pack at ``path``, or from ``stdin`` for ``-`` (named ``<stdin>`` in reports)."""
+    if path != STDIN:
         try:
-            return check_foreign(foreign, ctx, oracles, debug=debug)
-        finally:
-            foreign.close()
+            return read_pack(path, max_bytes=max_bytes)
+        except LoadError as exc:
+            raise UsageError(str(exc)) from exc
+    stream = stdin if stdin is not None else sys.stdin.buffer
     try:
-        loaded = read_pack(path, max_bytes=max_bytes)
-    except LoadError as exc:
-        raise UsageError(str(exc)) from exc
+        raw = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read standard input: {exc.strerror or exc}") from exc
+    if len(raw) > max_bytes:
+        return Loaded(STDIN_NAME, b"", hashlib.sha256(raw).hexdigest(), findings=[Finding(
+            "parse.too-large", (), f"standard input is over the limit of {max_bytes} bytes (--max-bytes)",
+            expected=max_bytes, actual=len(raw))])
+    return parse_bytes(raw, path=STDIN_NAME)
+
+
+def check_path(path: str, ctx: Context, oracles: Sequence[str], max_bytes: int, debug: bool,
+               stdin: BinaryIO | None = None) -> PackReport:
+    """One pack file checked: a foreign pack through its reader, else packverify JSON
+    (``-``: packverify JSON from ``stdin``). Raises :class:`UsageError` when the file
+    cannot be read or its format is unknown."""
+    if path != STDIN:
+        foreign = _open_foreign(path, ctx, max_bytes)
+        if foreign is not None:
+            try:
+                return check_foreign(foreign, ctx, oracles, debug=debug)
+            finally:
+                foreign.close()
+    loaded = _read(path, max_bytes, stdin)
     loaded.release_raw()  # canonical bytes are not needed again: peak memory −1× the file
     return check_loaded(loaded, ctx, oracles, debug=debug)
 

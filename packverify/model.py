@@ -65,6 +65,20 @@ class Location:
         return {"line": self.line, "column": self.column}
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class SourceLocation:
+    """Where in the *repository* a finding about a chunk's content lands: the chunk's
+    ``file_path`` and its line range. SARIF and GitHub annotations point there, so an
+    alert shows on the source line, with the pack location as a related location."""
+
+    file_path: str
+    start_line: int
+    end_line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file_path": self.file_path, "start_line": self.start_line, "end_line": self.end_line}
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing wrong with a pack, at one place.
@@ -81,6 +95,7 @@ class Finding:
     severity: Severity | None = None
     oracle: str = ""
     location: Location | None = None  # where in the pack file, for formats without pointers
+    source: SourceLocation | None = None  # where in the repository, for findings about a chunk (engine-stamped)
 
     @property
     def pointer(self) -> str:
@@ -105,6 +120,8 @@ class Finding:
         }
         if self.location is not None:
             out["location"] = self.location.to_dict()
+        if self.source is not None:
+            out["source"] = self.source.to_dict()
         return out
 
 
@@ -127,11 +144,14 @@ class OracleResult:
     status: Status
     findings: tuple[Finding, ...] = ()
     reason: str | None = None
+    ignored: int = 0  # findings of codes the user ignored (--ignore); listed in PackReport.ignored
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status.value, "findings": len(self.findings)}
         if self.reason is not None:
             out["reason"] = self.reason
+        if self.ignored:
+            out["ignored"] = self.ignored
         return out
 
 
@@ -146,15 +166,19 @@ class PackReport:
     findings: tuple[Finding, ...]
     size: int = 0
     internal_errors: int = 0
+    ignored: tuple[Finding, ...] = ()  # findings of --ignore'd codes: listed, never silently dropped
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.path,
             "sha256": self.sha256,
             "verdict": self.verdict.value,
             "oracles": {name: r.to_dict() for name, r in self.oracles.items()},
             "findings": [f.to_dict() for f in self.findings],
         }
+        if self.ignored:
+            out["ignored"] = [f.to_dict() for f in self.ignored]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +190,8 @@ class Report:
     strict: bool = False
     environment: dict[str, Any] = field(default_factory=dict)
     shard: dict[str, Any] | None = None  # check --shard K/N: which part of the input (packverify.sharding)
+    repo: str | None = None  # --repo as given: SARIF and annotations resolve chunk paths against it
+    skipped: tuple[tuple[str, str], ...] = ()  # (file, why) found under a directory but not a pack
 
     @property
     def internal_errors(self) -> int:

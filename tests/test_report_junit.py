@@ -168,7 +168,7 @@ def test_warnings_on_a_passing_oracle_go_to_system_out(packs):
     element = case(parse(report), "bad.json", "determinism")
     assert element.find("failure") is None
     out = element.find("system-out")
-    assert out is not None and out.text.startswith("warning determinism.non-canonical-bytes (root) ")
+    assert out is not None and out.text.startswith("warning determinism.non-canonical-bytes /metadata ")
 
 
 def test_strict_turns_warnings_into_failures(packs):

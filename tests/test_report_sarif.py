@@ -106,6 +106,47 @@ def test_failing_report_is_valid_sarif(packs, schema):
     assert len(log["runs"][0]["results"]) == len(all_findings(report)) > 0
 
 
+def test_chunk_findings_land_on_the_source_line_with_the_pack_related(packs):
+    """Issue 10: a finding about a chunk's content points at file_path:start_line in the
+    repository (under --repo as given); the pack stays a related location."""
+    document = valid_document("a = 1\nb = 2\n")
+    document["chunks"][0].update(end_line=2, tokens=1)  # tokens.mismatch at /chunks/0/tokens
+    (packs / "lines.json").write_bytes(reference_bytes(document))
+    (packs / "proj").mkdir()
+    log = sarif_of(packverify.check(["lines.json"], repo="proj"))
+    [result] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "tokens.mismatch"]
+    assert result["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "proj/a.py"},
+                                                          "region": {"startLine": 1, "endLine": 2}}
+    assert result["locations"][0]["logicalLocations"] == [{"fullyQualifiedName": "/chunks/0/tokens"}]
+    assert result["relatedLocations"] == [{"id": 1, "physicalLocation": {"artifactLocation": {"uri": "lines.json"},
+                                                                         "region": {"startLine": 1}},
+                                           "message": {"text": "the pack, at /chunks/0/tokens"}}]
+    without_repo = sarif_of(packverify.check(["lines.json"]))
+    [result] = [r for r in without_repo["runs"][0]["results"] if r["ruleId"] == "tokens.mismatch"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "a.py"}
+
+
+def test_findings_about_the_pack_or_an_unsafe_path_stay_on_the_pack(packs):
+    document = valid_document()
+    document["chunks"][0]["file_path"] = "../escape.py"
+    document["chunks"][0]["tokens"] = 99
+    (packs / "unsafe.json").write_bytes(reference_bytes(document))
+    log = sarif_of(packverify.check(["unsafe.json"]))
+    uris = {r["ruleId"]: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in log["runs"][0]["results"]}
+    assert uris["tokens.mismatch"] == "unsafe.json" and uris["budget.sum-mismatch"] == "unsafe.json"
+    assert "relatedLocations" not in log["runs"][0]["results"][0]
+
+
+def test_source_locations_are_valid_sarif(packs, schema):
+    document = valid_document()
+    document["chunks"][0]["tokens"] = 99
+    (packs / "one.json").write_bytes(reference_bytes(document))
+    log = sarif_of(packverify.check(["one.json"], repo="."))
+    assert any("relatedLocations" in r for r in log["runs"][0]["results"])
+    assert schema_errors(schema, log) == []
+
+
 def test_schema_check_is_not_vacuous(packs, schema):
     # The validator must reject what GitHub would: a level SARIF does not define,
     # and a result without a message.
@@ -126,7 +167,8 @@ def test_driver_and_rules(packs):
     assert driver["version"] == packverify.__version__
     assert driver["informationUri"].startswith("https://")
     ids = [rule["id"] for rule in driver["rules"]]
-    assert ids == list(all_codes()) + [f"{name}.internal-error" for name in NAMES]
+    assert ids == list(all_codes()) + [f"{name}.internal-error" for name in NAMES] + [
+        f"{name}.not-run" for name in NAMES]
     assert len(set(ids)) == len(ids)
     codes = all_codes()
     for rule in driver["rules"]:

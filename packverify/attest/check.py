@@ -31,11 +31,13 @@ class CheckOptions:
     repo: dict[str, Any] | None = None  # {"path", "commit", "dirty"} (provenance.repo_state)
     max_bytes: int | None = None
     max_findings: int | None = None     # findings listed per oracle per pack; counts are of listed ones
+    require: tuple[str, ...] = ()       # --require: a skip of these fails the verdict
+    ignore: tuple[str, ...] = ()        # --ignore: these codes did not count for the verdict
 
     def to_dict(self) -> dict[str, Any]:
         return {"strict": self.strict, "oracles": list(self.oracles), "only": list(self.only),
                 "skip": list(self.skip), "repo": self.repo, "max_bytes": self.max_bytes,
-                "max_findings": self.max_findings}
+                "max_findings": self.max_findings, "require": list(self.require), "ignore": list(self.ignore)}
 
 
 def severity_counts(findings) -> dict[str, int]:

@@ -11,7 +11,7 @@ import click
 
 import packverify.readers as readers
 from packverify.context import Context
-from packverify.tokenizer import VOCABULARIES
+from packverify.tokenizer import KNOWN
 
 _OPTIONS = (
     click.option("--input-format", type=click.Choice(readers.FORMATS), metavar="NAME",
@@ -22,7 +22,7 @@ _OPTIONS = (
                       "not its working tree."),
     click.option("--budget", type=click.IntRange(min=0), metavar="N",
                  help="Packs in other formats: the whole pack text must be at most N real tokens."),
-    click.option("--tokenizer", type=click.Choice(tuple(VOCABULARIES)),
+    click.option("--tokenizer", type=click.Choice(KNOWN),
                  help="Tokenizer for --budget and for counts a format states without naming one  [default: cl100k]."),
     click.option("--claims", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
                  help="A scribe --stats output whose statistics describe the (scribe) PACK: recounted too."),

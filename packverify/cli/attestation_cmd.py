@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -48,6 +49,8 @@ def _read(path: str, what: str) -> bytes:
     from packverify.attest.errors import Unusable
 
     try:
+        if path == "-":  # standard input, as everywhere a file is read (docs/configuration.md)
+            return sys.stdin.buffer.read()
         return Path(path).read_bytes()
     except OSError as exc:
         raise Unusable(f"cannot read {what} {path}: {exc.strerror or exc}") from None
@@ -112,7 +115,9 @@ def _check_options(params: dict[str, Any]):
     only, skip = split_list(params["only"]), split_list(params["skip"])
     return CheckOptions(strict=params["strict"], oracles=select_oracles(only or None, skip), only=tuple(only),
                         skip=tuple(skip), repo=repo_state(params["repo"]) if params["repo"] else None,
-                        max_bytes=params["max_bytes"], max_findings=params["max_findings"])
+                        max_bytes=params["max_bytes"], max_findings=params["max_findings"],
+                        require=tuple(split_list(params.get("require", ()))),
+                        ignore=tuple(split_list(params.get("ignore", ()))))
 
 
 def attest_check(ctx: click.Context, report, code: int) -> int:

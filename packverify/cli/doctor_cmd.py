@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from packverify._version import tool_info
-from packverify.cli._common import ExitCode, finish_run_log, open_run_log
+from packverify.cli._common import ExitCode, finish_run_log, open_run_log, write_report
 
 _STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skipped": "yellow"}
 
@@ -29,12 +29,14 @@ _STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "skipped": "yel
               help="Check against this manifest instead of the one shipped with packverify.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Report format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the report to FILE instead of stdout.")
 @click.option("--run-log", type=click.Path(dir_okay=False), default=os.path.join("artifacts", "doctor.run.json"),
               show_default=True, help="Where to write the JSON run log.")
 @click.option("--no-run-log", is_flag=True, help="Write no run log.")
 @click.option("--color/--no-color", default=None, help="Colour in text output (default: only on a terminal).")
 @click.pass_context
-def command(ctx, dev, manifest_path, fmt, run_log, no_run_log, color) -> int:
+def command(ctx, dev, manifest_path, fmt, output, run_log, no_run_log, color) -> int:
     """Smoke-test this environment: Python, packages and their pins, imports, pip check,
     tokenizer vocabularies, tools. Takes about a second.
 
@@ -55,9 +57,12 @@ def command(ctx, dev, manifest_path, fmt, run_log, no_run_log, color) -> int:
     report = doctor.run_checks(manifest, dev=dev, manifest_path=manifest_path)
     if fmt == "json":
         document = {"tool": tool_info(), **report.to_dict()}
-        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        write = lambda stream: stream.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")  # noqa: E731
     else:
-        _render_text(report, out, color=color)
+        write = lambda stream: _render_text(report, stream, color=color if not output else False)  # noqa: E731
+    if not write_report("doctor", output, out, err, write):
+        finish_run_log(log, ExitCode.ERROR, err, error=f"cannot write {output}")
+        return ExitCode.ERROR
     code = ExitCode.FINDINGS if report.failures else ExitCode.OK
     if report.failures:
         err.write(f"packverify doctor: {len(report.failures)} required check(s) failed: "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import io
 import json
 import os
 import signal
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list
+from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list, write_report
 from packverify.fuzz import TARGETS
 
 _EPILOG = """\b
@@ -104,13 +105,16 @@ def _stopped_by_signals(session, err):
               show_default=True, help="Directory for crashes, their summary, replay commands and fuzzer logs.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
               help="Summary format (stdout).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the summary to FILE instead of stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--list", "list_only", is_flag=True, help="List the targets and exit.")
 @click.option("--run-log", type=click.Path(dir_okay=False), default=os.path.join("artifacts", "fuzz.run.json"),
               show_default=True, help="Where to write the JSON run log.")
 @click.option("--no-run-log", is_flag=True, help="Write no run log.")
 @click.pass_context
-def command(ctx, targets, seconds, workers, shard, slice_, stats_interval, known, corpus, artifacts, fmt, list_only,
-            run_log, no_run_log) -> int | None:
+def command(ctx, targets, seconds, workers, shard, slice_, stats_interval, known, corpus, artifacts, fmt, output,
+            quiet, list_only, run_log, no_run_log) -> int | None:
     """Fuzz packverify with atheris/libFuzzer: --workers processes for --seconds of wall time,
     the targets taking turns in slices.
 
@@ -142,12 +146,12 @@ def command(ctx, targets, seconds, workers, shard, slice_, stats_interval, known
             err.write(f"packverify fuzz: error: cannot read --known {known}: {exc}\n")
             return ExitCode.ERROR
     log = open_run_log(None if no_run_log else run_log, "fuzz", ctx.obj["argv"], err)
-    return _run(out, err, log, chosen, fmt, dict(
+    return _run(out, err, log, chosen, fmt, output, quiet, dict(
         seconds=seconds, workers=workers or os.cpu_count() or 1, corpus_root=Path(corpus),
         artifacts_root=Path(artifacts), slice_seconds=slice_, stats_interval=stats_interval, known=accepted))
 
 
-def _run(out, err, log, chosen: list[str], fmt: str, settings: dict) -> int:
+def _run(out, err, log, chosen: list[str], fmt: str, output: str | None, quiet: bool, settings: dict) -> int:
     from packverify.fuzz.process import atheris_missing
     from packverify.fuzz.session import FuzzSession, Options
 
@@ -156,24 +160,26 @@ def _run(out, err, log, chosen: list[str], fmt: str, settings: dict) -> int:
         err.write(f"packverify fuzz: error: {missing}\n")
         finish_run_log(log, ExitCode.ERROR, err, error=missing)
         return ExitCode.ERROR
-    session = FuzzSession(Options(targets=chosen, **settings), on_line=lambda line: (err.write(line + "\n"),
-                                                                                  err.flush()))
-    err.write(f"fuzz: {len(chosen)} target(s), {session.options.workers} worker(s), {settings['seconds']} s, "
-              f"slices of {session.slice:.0f} s\n")
+    session = FuzzSession(Options(targets=chosen, **settings),
+                          on_line=None if quiet else lambda line: (err.write(line + "\n"), err.flush()))
+    if not quiet:
+        err.write(f"fuzz: {len(chosen)} target(s), {session.options.workers} worker(s), {settings['seconds']} s, "
+                  f"slices of {session.slice:.0f} s\n")
     with _stopped_by_signals(session, err):
         session.run()
     summary = session.summary()
-    if fmt == "json":
-        out.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    else:
-        _render_text(out, summary)
+    rendered = json.dumps(summary, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _text(summary)
+    if not write_report("fuzz", output, out, err, lambda stream: stream.write(rendered)):
+        finish_run_log(log, ExitCode.ERROR, err, error=f"cannot write {output}", **summary)
+        return ExitCode.ERROR
     code = ExitCode.FINDINGS if summary["verdict"] == "fail" else (
         ExitCode.ERROR if summary["verdict"] == "error" else ExitCode.OK)
     finish_run_log(log, code, err, **summary, series=session.series)
     return code
 
 
-def _render_text(out, summary: dict) -> None:
+def _text(summary: dict) -> str:
+    out = io.StringIO()
     for name, t in summary["targets"].items():
         if t.get("skipped"):
             out.write(f"{name}: {t['skipped']}\n")
@@ -190,6 +196,7 @@ def _render_text(out, summary: dict) -> None:
               f"{len(summary['new_crashes'])} (see {summary['crashes_file']})"
               + ("; interrupted" if summary["interrupted"] else "") + "\n")
     out.write(f"verdict: {summary['verdict']}\n")
+    return out.getvalue()
 
 
 @click.command("merge")

@@ -20,6 +20,7 @@ from packverify.cli import (
     attestation_cmd,
     check_cmd,
     convert_cmd,
+    diff_cmd,
     doctor_cmd,
     fuzz_cmd,
     merge_cmd,
@@ -43,13 +44,15 @@ def cli() -> None:
     """Verify token-budgeted repository packs for LLM context windows."""
 
 
-for _module in (check_cmd, convert_cmd, schema_cmd, pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd, attestation_cmd,
-                merge_cmd):
+for _module in (check_cmd, convert_cmd, diff_cmd, schema_cmd, pack_cmd, repro_cmd, meta_cmd, fuzz_cmd, doctor_cmd,
+                attestation_cmd, merge_cmd):
     cli.add_command(_module.command)
 
 
-def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
-    """Run the CLI in-process and return the exit code (never raises, never exits)."""
+def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None,
+        stdin: IO[bytes] | None = None) -> int:
+    """Run the CLI in-process and return the exit code (never raises, never exits).
+    ``stdin`` is the binary stream ``-`` reads (default: the process's standard input)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -57,7 +60,7 @@ def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr
         # click writes --help/--version itself; send that to the injected streams too.
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             result = cli.main(args=argv, prog_name="packverify", standalone_mode=False,
-                              obj={"stdout": stdout, "stderr": stderr, "argv": argv})
+                              obj={"stdout": stdout, "stderr": stderr, "argv": argv, "stdin": stdin})
     except click.UsageError as exc:
         if exc.ctx is not None:
             stderr.write(f"{exc.ctx.get_usage()}\nTry '{exc.ctx.command_path} --help' for help.\n\n")

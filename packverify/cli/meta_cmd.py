@@ -15,14 +15,21 @@ import difflib
 import importlib.util
 import json
 import os
-import sys
 import traceback
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from packverify.cli._common import ExitCode, finish_run_log, open_run_log, split_list
+from packverify.cli._common import (
+    RUN_LOG_HELP,
+    ExitCode,
+    artifacts_dir,
+    default_run_log,
+    finish_run_log,
+    open_run_log,
+    split_list,
+    write_report,
+)
+from packverify.cli._progress import Progress
 from packverify.meta import DEFAULT_TEMPLATE, RELATIONS, PackerUnavailable, TemplatePacker, run_meta
 from packverify.meta.search import DEFAULT_SHRINK_RUNS
 
@@ -67,15 +74,15 @@ def _budget_range(budgets: str | None) -> tuple[int, int] | None:
               help="Range of the drawn budgets (default: 1000 up to 1.2 x the tree's tokens, at most 8000).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
-@click.option("--artifacts", type=click.Path(file_okay=False), default="artifacts", show_default=True,
-              help="Reproducers go to ARTIFACTS/meta/<relation>/.")
+@click.option("--artifacts", type=click.Path(file_okay=False), default=None,
+              help="Reproducers go to ARTIFACTS/meta/<relation>/.  [default: artifacts, or the user state directory "
+                   "when the current directory is inside --repo]")
 @click.option("--shrink-runs", type=click.IntRange(min=0), default=DEFAULT_SHRINK_RUNS, show_default=True,
               help="Packer runs to spend shrinking one failure (a count, not seconds: runs are reproducible).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True,
               help="Seconds one packer run may take.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option("--run-log", type=click.Path(dir_okay=False), default=os.path.join("artifacts", "meta.run.json"),
-              show_default=True, help="Where to write the JSON run log.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (a bar on a terminal, a line every 5 s otherwise).")
+@click.option("--run-log", type=click.Path(dir_okay=False), default=None, help=RUN_LOG_HELP.format(command="meta"))
 @click.option("--no-run-log", is_flag=True, help="Write no run log.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of packverify's own bugs.")
 @click.pass_context
@@ -101,7 +108,9 @@ def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output
     and written with REPRODUCE.md under ARTIFACTS/meta/<relation>/.
     """
     stdout, stderr = ctx.obj["stdout"], ctx.obj["stderr"]
-    log = open_run_log(None if no_run_log else run_log, "meta", ctx.obj["argv"], stderr)
+    artifacts = artifacts or os.fspath(artifacts_dir(repo))
+    log = open_run_log(None if no_run_log else run_log or default_run_log("meta", repo), "meta", ctx.obj["argv"],
+                       stderr)
 
     def fail(message: str) -> int:
         stderr.write(f"packverify meta: error: {message}\n")
@@ -118,8 +127,8 @@ def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output
                "shrink_runs": shrink_runs, "budgets": budget_range}
     try:
         packer = TemplatePacker(template or DEFAULT_TEMPLATE, timeout=timeout)
-        show = not quiet and hasattr(stderr, "isatty") and stderr.isatty()
-        report = _with_progress(stderr, packer, **options) if show else run_meta(packer, **options)
+        with Progress(stderr, "meta", quiet=quiet) as progress:
+            report = run_meta(packer, progress=_relation_progress(progress, examples), **options)
     except PackerUnavailable as exc:
         return fail(f"cannot run the packer: {exc}")
     except OSError as exc:
@@ -129,14 +138,9 @@ def command(ctx, template, repo, relations, examples, seed, budgets, fmt, output
             stderr.write(traceback.format_exc())
         return fail(f"internal error (a packverify bug): {type(exc).__name__}: {exc}")
     rendered = _json(report) if fmt == "json" else _text(report)
-    if output:
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(rendered)
-        except OSError as exc:
-            return fail(f"cannot write {output}: {exc.strerror or exc}")
-    else:
-        stdout.write(rendered)
+    if not write_report("meta", output, stdout, stderr, lambda stream: stream.write(rendered)):
+        finish_run_log(log, ExitCode.ERROR, stderr, error=f"cannot write {output}")
+        return ExitCode.ERROR
     code = ExitCode.FINDINGS if report.verdict == "fail" else ExitCode.OK
     finish_run_log(log, code, stderr, verdict=report.verdict, packer=report.packer, seed=seed, examples=examples,
                    relations={r.name: r.to_dict() for r in report.results}, validity=report.validity.to_dict())
@@ -173,20 +177,17 @@ def _text(report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _with_progress(stream, packer, **kwargs):
-    console = Console(file=stream if stream is not sys.stdout else sys.stderr)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                  transient=True) as bar:
-        names, examples = kwargs["relations"], kwargs["examples"]
-        tasks = {name: bar.add_task(name, total=examples) for name in names}
+def _relation_progress(progress: Progress, examples: int):
+    """run_meta's events (relation, "example" | "shrink" | "done") as progress per relation."""
+    done: dict[str, int] = {}
 
-        def progress(name: str, event: str) -> None:
-            task = tasks[name]
-            if event == "example":
-                bar.advance(task)
-            elif event == "shrink":
-                bar.update(task, description=f"{name} shrinking a failure")
-            elif event == "done":
-                bar.update(task, completed=examples, description=f"{name} done")
+    def report(name: str, event: str) -> None:
+        if event == "example":
+            done[name] = done.get(name, 0) + 1
+            progress.update(name, done[name], examples)
+        elif event == "shrink":
+            progress.update(name, done.get(name, 0), examples, "shrinking a failure")
+        elif event == "done":
+            progress.update(name, examples, examples, "done")
 
-        return run_meta(packer, progress=progress, **kwargs)
+    return report

@@ -3,32 +3,36 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import click
 
-from packverify.cli._common import ExitCode, finish_run_log, open_run_log
+from packverify.cli._common import RUN_LOG_HELP, ExitCode, default_run_log, finish_run_log, open_run_log, settings
+from packverify.cli._progress import Progress
 from packverify.packer.build import PackError, build_pack
 from packverify.packer.discover import DEFAULT_MAX_FILE_BYTES, DiscoveryError
 from packverify.printable import printable
+from packverify.tokenizer import KNOWN
 
 
 @click.command("pack")
 @click.argument("repo", type=click.Path(file_okay=False))
-@click.option("--budget", type=int, required=True, help="Token budget of the pack (at least 1000).")
-@click.option("--tokenizer", type=click.Choice(["cl100k", "o200k"]), default="cl100k", show_default=True)
+@click.option("--budget", type=int, default=None,
+              help="Token budget of the pack (at least 1000; required here or as [tool.packverify] budget).")
+@click.option("--tokenizer", type=click.Choice(KNOWN), default=None,
+              help="Tokenizer.  [default: [tool.packverify] tokenizer, else cl100k]")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Settings file (default: the nearest pyproject.toml with [tool.packverify]).")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the pack here (default: stdout).")
 @click.option("--worktree", is_flag=True, help="Pack the working tree, not the HEAD commit of a git repository.")
 @click.option("--max-file-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_FILE_BYTES, show_default=True,
               help="Leave out files larger than this.")
 @click.option("--repo-name", help="repo_info.path to record (default: the directory's name).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Threads for token counting; 0 = one per CPU.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-@click.option("--run-log", type=click.Path(dir_okay=False), default=os.path.join("artifacts", "pack.run.json"),
-              show_default=True, help="Where to write the JSON run log.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no summary on stderr.")
+@click.option("--run-log", type=click.Path(dir_okay=False), default=None, help=RUN_LOG_HELP.format(command="pack"))
 @click.option("--no-run-log", is_flag=True, help="Write no run log.")
 @click.pass_context
-def command(ctx, repo, budget, tokenizer, out, worktree, max_file_bytes, repo_name, jobs, quiet, run_log,
+def command(ctx, repo, budget, tokenizer, config_path, out, worktree, max_file_bytes, repo_name, jobs, quiet, run_log,
             no_run_log) -> int:
     """Pack REPO into a token-budgeted pack that passes every oracle of `packverify check`.
 
@@ -42,13 +46,22 @@ def command(ctx, repo, budget, tokenizer, out, worktree, max_file_bytes, repo_na
     (RFC 8785) and byte-identical across runs and machines.
     """
     stdout, stderr = ctx.obj["stdout"], ctx.obj["stderr"]
-    log = open_run_log(None if no_run_log else run_log, "pack", ctx.obj["argv"], stderr)
+    config = settings("pack", config_path, stderr)
+    if config is None:
+        return ExitCode.ERROR
+    budget = budget if budget is not None else config.get("budget")
+    if budget is None:
+        raise click.UsageError("Missing option '--budget' (or a budget in [tool.packverify]).")
+    tokenizer = tokenizer or config.get("tokenizer", "cl100k")
+    log = open_run_log(None if no_run_log else run_log or default_run_log("pack", repo), "pack", ctx.obj["argv"],
+                       stderr)
     jobs = jobs or (os.cpu_count() or 1)
-    show = not quiet and hasattr(stderr, "isatty") and stderr.isatty()
     options = {"budget": budget, "tokenizer": tokenizer, "worktree": worktree, "max_file_bytes": max_file_bytes,
                "jobs": jobs, "repo_name": repo_name}
     try:
-        result = _with_progress(stderr, repo, **options) if show else build_pack(repo, **options)
+        with Progress(stderr, "pack", quiet=quiet) as progress:
+            result = build_pack(repo, progress=lambda phase, done, total: progress.update(phase, done, max(total, 1)),
+                                **options)
     except (PackError, DiscoveryError) as exc:
         stderr.write(f"packverify pack: error: {printable(str(exc))}\n")
         finish_run_log(log, ExitCode.ERROR, stderr, error=str(exc))
@@ -92,19 +105,3 @@ def _write(data: bytes, out: str | None, stdout) -> None:
         buffer.flush()
     else:
         stdout.write(data.decode("utf-8"))
-
-
-def _with_progress(stream, repo, **kwargs):
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=Console(file=stream if stream is not sys.stdout else sys.stderr), transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(phase, total=max(total, 1))
-            bar.update(tasks[phase], completed=done, total=max(total, 1))
-
-        return build_pack(repo, progress=progress, **kwargs)

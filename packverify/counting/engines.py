@@ -60,7 +60,7 @@ class TiktokenCounter(Counter):
         self.tokenizer = name
         self.encoding = _tokenizer.get_encoding(name)
         self.engine = f"tiktoken {_version('tiktoken')}"
-        self.vocabulary = _tokenizer.VOCABULARIES[name][2]
+        self.vocabulary = _tokenizer.vocabulary_sha256(name)
 
     def count(self, text: str) -> int:
         return _tokenizer.count(self.encoding, text)

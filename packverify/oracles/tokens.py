@@ -1,6 +1,6 @@
 """tokens — every chunk's ``tokens`` is the real count of its ``content``.
 
-The real tokenizer only: tiktoken ``cl100k_base`` / ``o200k_base`` from verified
+The real tokenizer only: tiktoken ``cl100k_base`` / ``o200k_base`` / ``gpt2`` from verified
 offline vocabularies, counted by tiktoken or by a fast engine that agreed with it
 at startup (packverify.counting); text like ``<|endoftext|>`` counts as ordinary
 text. Recounting runs on ``-j`` threads. Also reports when the real total

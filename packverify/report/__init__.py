@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from packverify.report import json_report, junit, sarif, text
+from packverify.report import github, json_report, junit, sarif, text
 
 REPORTERS = MappingProxyType({
     "text": text.render,
     "json": json_report.render,
     "sarif": sarif.render,
     "junit": junit.render,
+    "github": github.render,
 })

@@ -10,7 +10,8 @@ that ran on it:
   ``severity code pointer message (expected …; actual …)``, the root pointer shown
   as ``(root)``;
 * skipped → ``<skipped message=<reason>/>``;
-* warnings that do not count (on a passing oracle, or beside errors) → ``<system-out>``.
+* warnings that do not count (on a passing oracle, or beside errors) and findings of
+  ``--ignore``'d codes (prefixed ``ignored (--ignore):``) → ``<system-out>``.
 
 ``tests``/``failures``/``errors``/``skipped`` are counted on every suite and on the
 root; an oracle that crashed (``<oracle>.internal-error``, a packverify bug) is an
@@ -72,7 +73,8 @@ def to_element(report: Report) -> ET.Element:
         ET.SubElement(properties, "property", _attrs(name="sha256", value=pack.sha256 or ""))
         ET.SubElement(properties, "property", _attrs(name="verdict", value=pack.verdict.value))
         for name, result in pack.oracles.items():
-            _testcase(suite, name, result, pack.path, report.strict)
+            ignored = [f for f in pack.ignored if f.oracle == name]
+            _testcase(suite, name, result, pack.path, report.strict, ignored)
         suites.append(suite)
     root.attrib.update({k: str(v) for k, v in totals.items()})
     root.extend(suites)
@@ -93,7 +95,8 @@ def _attrs(**values: str) -> dict[str, str]:
     return {key: xml_safe(printable(value)) for key, value in values.items()}
 
 
-def _testcase(suite: ET.Element, name: str, result: OracleResult, path: str, strict: bool) -> None:
+def _testcase(suite: ET.Element, name: str, result: OracleResult, path: str, strict: bool,
+              ignored: list[Finding]) -> None:
     case = ET.SubElement(suite, "testcase", _attrs(classname="packverify", name=f"{name} :: {path}"))
     counted = [f for f in result.findings if f.fails_verdict(strict)]
     rest = [f for f in result.findings if not f.fails_verdict(strict)]
@@ -111,9 +114,10 @@ def _testcase(suite: ET.Element, name: str, result: OracleResult, path: str, str
         ET.SubElement(case, "skipped", _attrs(message=result.reason or "skipped"))
     else:
         rest = list(result.findings)
-    if rest:
+    lines = [_line(f) for f in rest] + [f"ignored (--ignore): {_line(f)}" for f in ignored]
+    if lines:
         out = ET.SubElement(case, "system-out")
-        out.text = xml_safe("\n".join(_line(f) for f in rest))
+        out.text = xml_safe("\n".join(lines))
 
 
 def _crashed(result: OracleResult) -> bool:

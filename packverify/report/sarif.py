@@ -1,17 +1,29 @@
 """``--format sarif``: a SARIF 2.1.0 log for GitHub code scanning and other SARIF viewers.
 
 Writes one ``run`` whose ``tool.driver`` lists a rule for every finding code (from
-the oracles' ``CODES``) plus ``<oracle>.internal-error`` for every oracle, and one
-``result`` per finding, in the report's order. A result's physical location is the
-pack file as the caller named it (separators made ``/``, percent-encoded as a URI
-reference, never made absolute) at ``startLine`` 1: packs are canonical RFC 8785
-JSON, a single line, so a line number carries no information (a pack that is not
-canonical has a determinism finding of its own, and line 1 is still where its
-document starts). The precise place is the finding's JSON pointer (RFC 6901; ``""``
-is the document root), given as the logical location's ``fullyQualifiedName`` and,
-since GitHub shows no logical locations, in the message text too.
+the oracles' ``CODES``) plus ``<oracle>.internal-error`` and ``<oracle>.not-run`` for
+every oracle, and one ``result`` per finding, in the report's order.
+
+Where a result points:
+
+* a finding about a chunk's content or lines (the engine stamps its
+  ``SourceLocation``) lands on the code: the physical location is the chunk's
+  ``file_path`` in the repository (joined to ``--repo`` as given, made ``/``-separated;
+  relative to the checkout when no ``--repo`` was given) at ``start_line`` to
+  ``end_line``, and the pack itself is a ``relatedLocations`` entry — so GitHub shows
+  the alert on the source line;
+* any other finding points at the pack file as the caller named it (separators made
+  ``/``, percent-encoded as a URI reference, never made absolute) at ``startLine`` 1,
+  or at the finding's line and column when it has one (text formats): packs are
+  canonical RFC 8785 JSON, a single line, so a line number carries no information.
+
+The precise place in the pack is always the finding's JSON pointer (RFC 6901; ``""`` is
+the document root), given as the logical location's ``fullyQualifiedName`` and, since
+GitHub shows no logical locations, in the message text too.
 ``partialFingerprints["packverifyFinding/v1"]`` is sha256(code NUL pointer NUL message
-NUL uri). Oracles that were skipped become ``note`` notifications of the one
+NUL pack uri). Findings of codes ``--ignore``d are results too, each with an
+``external`` suppression naming the option (viewers hide or dismiss them; nothing is
+dropped). Oracles that were skipped become ``note`` notifications of the one
 invocation, with their reason.
 
 Deliberately left out: timestamps, uuids/guids, absolute paths, the command line,
@@ -31,6 +43,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import re
 from typing import IO, Any
 from urllib.parse import quote
@@ -38,6 +51,7 @@ from urllib.parse import quote
 from packverify._version import __version__
 from packverify.model import UNSET, Finding, Report, Severity, Status
 from packverify.oracles import INTERNAL_ERROR, NAMES, all_codes
+from packverify.policy import NOT_RUN
 from packverify.printable import printable
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -67,7 +81,11 @@ def to_sarif(report: Report) -> dict[str, Any]:
                 index[finding.code] = len(rules)
                 rules.append(_rule(finding.code, finding.code, finding.severity or Severity.ERROR,
                                    "A code no packverify oracle declares.", "", finding.oracle))
-            results.append(_result(finding, index[finding.code], rules, uri, pack.sha256))
+            results.append(_result(finding, index[finding.code], rules, uri, report.repo))
+        for finding in pack.ignored:
+            result = _result(finding, index[finding.code], rules, uri, report.repo)
+            result["suppressions"] = [{"kind": "external", "justification": f"--ignore {finding.code}"}]
+            results.append(result)
         for name, result in pack.oracles.items():
             if result.status is Status.SKIPPED:
                 notifications.append({
@@ -112,6 +130,19 @@ def pascal_case(code: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", code) if part)
 
 
+def source_path(repo: str | None, file_path: str, sep: str = os.sep) -> str:
+    """A chunk's file as a ``/``-separated path: its repository-relative ``file_path``,
+    under ``--repo`` as the caller gave it (normalised, never made absolute)."""
+    if repo is None:
+        return file_path
+    return posixpath.normpath(posixpath.join(repo.replace(sep, "/") if sep != "/" else repo, file_path))
+
+
+def source_uri(repo: str | None, file_path: str) -> str:
+    """:func:`source_path` as a URI reference (percent-encoded)."""
+    return artifact_uri(source_path(repo, file_path), "/")
+
+
 def fingerprint(code: str, pointer: str, message: str, uri: str) -> str:
     # Not the pack's hash: a rebuilt pack with the same defect keeps its alert open
     # instead of closing and reopening it; the message separates findings at one pointer.
@@ -128,6 +159,12 @@ def _rules() -> list[dict[str, Any]]:
             f"An exception escaped the {name} oracle: a packverify bug, not a problem in the pack. The "
             f"{name} oracle's verdict on the pack is unknown; rerun with --debug for the traceback and report it.",
             "", name, extra_tags=(INTERNAL_ERROR,)))
+    for name in NAMES:
+        rules.append(_rule(
+            f"{name}.{NOT_RUN}", f"The required {name} oracle did not run", Severity.ERROR,
+            f"--require {name} (or all) was given, but the {name} oracle was skipped; the message says why "
+            f"(no --repo, no content, a tokenizer not installed). Nothing was verified by it.",
+            "", name, extra_tags=(NOT_RUN,)))
     return rules
 
 
@@ -147,22 +184,31 @@ def _rule(code: str, title: str, severity: Severity, why: str, example: str, ora
 
 
 def _result(finding: Finding, rule_index: int, rules: list[dict[str, Any]], uri: str,
-            sha256: str | None) -> dict[str, Any]:
+            repo: str | None) -> dict[str, Any]:
     pointer = finding.pointer
     severity = finding.severity
     level = _level(severity) if severity is not None else rules[rule_index]["defaultConfiguration"]["level"]
-    return {
+    in_pack = {"artifactLocation": {"uri": uri}, "region": _region(finding)}
+    location: dict[str, Any] = {"physicalLocation": in_pack, "logicalLocations": [{"fullyQualifiedName": pointer}]}
+    result: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": level,
         "message": {"text": printable(_message(finding, pointer))},
-        "locations": [{
-            "physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(finding)},
-            "logicalLocations": [{"fullyQualifiedName": pointer}],
-        }],
+        "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint(finding.code, pointer, finding.message, uri)},
         "properties": {"oracle": finding.oracle},
     }
+    source = finding.source
+    if source is not None:
+        region = {"startLine": source.start_line}
+        if source.end_line is not None and source.end_line > source.start_line:
+            region["endLine"] = source.end_line
+        location["physicalLocation"] = {"artifactLocation": {"uri": source_uri(repo, source.file_path)},
+                                        "region": region}
+        result["relatedLocations"] = [{"id": 1, "physicalLocation": in_pack,
+                                       "message": {"text": f"the pack, at {pointer or 'the document root'}"}}]
+    return result
 
 
 def _region(finding: Finding) -> dict[str, int]:

@@ -1,8 +1,9 @@
 """``--format text``: for people. Per pack, a table of oracle statuses, then the
 findings grouped by oracle (at most ``PER_CODE`` shown per code; the JSON report
-has them all). Colour only on a terminal, and never with ``NO_COLOR``. Every
-pack-controlled string passes :func:`packverify.printable.printable` (an ESC in a
-file path must not reach the terminal)."""
+has them all), the repository line a chunk finding is about, and a count per code of
+the findings ``--ignore`` set aside. Colour only on a terminal, and never with
+``NO_COLOR``. Every pack-controlled string passes :func:`packverify.printable.printable`
+(an ESC in a file path must not reach the terminal)."""
 
 from __future__ import annotations
 
@@ -51,16 +52,16 @@ def render(report: Report, stream: IO[str], *, color: bool | None = None) -> Non
             style = _SEVERITY_STYLE.get(finding.severity, "red")
             line = (f"  [{style}]{finding.severity.value}[/] [bold]{finding.code}[/] "
                     f"[cyan]{_safe(_where(finding))}[/]  {_safe(finding.message)}")
-            extra = []
-            if finding.expected is not UNSET and finding.expected is not None:
-                extra.append(f"expected {finding.expected!r}")
-            if finding.actual is not UNSET and finding.actual is not None:
-                extra.append(f"actual {finding.actual!r}")
+            if finding.source is not None:
+                line += f" [dim]({_safe(finding.source.file_path)}:{finding.source.start_line})[/]"
+            extra = _values(finding)
             if extra:
-                line += f" [dim]({_safe('; '.join(extra))})[/]"
+                line += f" [dim]({_safe(extra)})[/]"
             console.print(line)
         for code, count in sorted(hidden.items()):
             console.print(f"  [dim]… and {count} more {code} (all of them in --format json)[/]")
+        for code, count in sorted(Counter(f.code for f in pack.ignored).items()):
+            console.print(f"  [dim]ignored (--ignore): {count} × {code}[/]")
         console.print()
     total = sum(len(p.findings) for p in report.packs)
     verdict_style = "bold green" if report.verdict.value == "pass" else "bold red"
@@ -77,3 +78,18 @@ def _where(finding) -> str:
     if finding.pointer or finding.location is None:
         return finding.pointer or "(root)"
     return f"line {finding.location}"
+
+
+def _values(finding) -> str:
+    extra = []
+    if finding.expected is not UNSET and finding.expected is not None:
+        extra.append(f"expected {finding.expected!r}")
+    if finding.actual is not UNSET and finding.actual is not None:
+        extra.append(f"actual {finding.actual!r}")
+    return "; ".join(extra)
+
+
+def describe(finding) -> str:
+    """``message (expected …; actual …)`` on one line, for plain-text consumers."""
+    extra = _values(finding)
+    return f"{finding.message}" + (f" ({extra})" if extra else "")

@@ -50,7 +50,8 @@ def first_differing_byte(a: bytes, b: bytes) -> int | None:
     return offset + min(len(a[offset:offset + block]), len(b[offset:offset + block]))
 
 
-def _excerpt(data: bytes, offset: int) -> str:
+def excerpt(data: bytes, offset: int) -> str:
+    """A few bytes of ``data`` from ``offset`` on, undecodable bytes escaped."""
     return data[offset:offset + CONTEXT_BYTES].decode("utf-8", "backslashreplace")
 
 
@@ -140,5 +141,5 @@ def difference(name_a: str, a: bytes, name_b: str, b: bytes, *, limit: int = LIM
     else:
         note = ""
     return Difference(a=name_a, b=name_b, first_byte_offset=offset, sizes=(len(a), len(b)),
-                      context=(scrub(_excerpt(a, offset)), scrub(_excerpt(b, offset))), json=diff, note=note,
+                      context=(scrub(excerpt(a, offset)), scrub(excerpt(b, offset))), json=diff, note=note,
                       content=content)

@@ -24,7 +24,7 @@ import hashlib
 import os
 import shlex
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,13 +97,16 @@ class _Session:
     """One invocation's state: the workspace, the template, every run so far."""
 
     def __init__(self, ws: Workspace, ctx: VariationContext, active: tuple[str, ...], template: tuple[str, ...],
-                 values: dict[str, str]) -> None:
+                 values: dict[str, str], progress: Callable[[int, str], None] | None = None) -> None:
         self.ws, self.ctx, self.active, self.template, self.values = ws, ctx, active, template, values
+        self.progress = progress  # (runs started so far, this run's name), before each run
         self.records: list[RunRecord] = []
         self.outputs: dict[str, bytes] = {}
         self.logs: dict[str, bytes] = {}
 
     def run(self, name: str, role: str, k: dict[str, int]) -> bytes:
+        if self.progress is not None:
+            self.progress(len(self.records) + 1, name)
         plan, settings, varied = _plan(self.ctx, self.active, k)
         outcome = self.ws.run(plan, self.template, self.values)
         self.logs[name] = outcome.log
@@ -255,12 +258,14 @@ def _notes(machine, active: tuple[str, ...], skipped: list[str]) -> list[str]:
 
 def reproduce(command: Sequence[str], *, repo: str = ".", runs: int = 2, vary: Sequence[str] | None = None,
               isolate: bool = False, budget: int = 8000, tokenizer: str = "cl100k", timeout: float = 600.0,
-              artifacts: str | None = None, exclude: Sequence[str] = ()) -> ReproReport:
+              artifacts: str | None = None, exclude: Sequence[str] = (),
+              progress: Callable[[int, str], None] | None = None) -> ReproReport:
     """Run ``command`` (a template with ``{repo}``, ``{out}``, ``{budget}``, ``{tokenizer}``) in
     ``runs`` varied copies of ``repo`` plus a control, and report whether the outputs are identical.
     Raises :class:`ReproError` when the job cannot be done (exit 2). Writes outputs under
     ``artifacts/repro/`` when ``artifacts`` is given; never prints. ``exclude``: patterns of
-    paths not to copy (``.venv``, ``node_modules``; see workspace.excluded_by)."""
+    paths not to copy (``.venv``, ``node_modules``; see workspace.excluded_by). ``progress(n, name)``
+    is called as the n-th run (varied, control or probe) starts."""
     template, names, root, (tree, skipped) = _prepare(command, repo, runs, vary, artifacts, exclude)
     ws = Workspace(root, tree, isolate=isolate, timeout=timeout)
     try:
@@ -273,7 +278,7 @@ def reproduce(command: Sequence[str], *, repo: str = ".", runs: int = 2, vary: S
         unavailable = {n: ws.scrub(reason) for n in names if (reason := VARIATIONS[n].unavailable(ctx))}
         active = tuple(n for n in names if n not in unavailable)
         notes = _notes(machine, active, skipped)
-        session = _Session(ws, ctx, active, template, {"budget": str(budget), "tokenizer": tokenizer})
+        session = _Session(ws, ctx, active, template, {"budget": str(budget), "tokenizer": tokenizer}, progress)
         try:
             for k in range(runs):
                 session.run(f"run-{k + 1}", "varied", {n: k for n in active})

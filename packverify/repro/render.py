@@ -49,7 +49,7 @@ def _cause_line(cause: str) -> str:
 def render_text(report: ReproReport, stream: IO[str]) -> None:
     lines = [*_verdict(report), "", *_setup(report), *_runs(report)]
     for diff in report.differences[:TEXT_DIFFERENCES]:
-        lines += ["", *_difference(diff)]
+        lines += ["", *difference_lines(diff)]
     if len(report.differences) > TEXT_DIFFERENCES:
         lines += ["", f"… {len(report.differences) - TEXT_DIFFERENCES} more differing runs (--format json lists them all)"]
     if report.artifacts:
@@ -109,7 +109,8 @@ def _runs(report: ReproReport) -> list[str]:
     return lines
 
 
-def _difference(diff: Difference) -> list[str]:
+def difference_lines(diff: Difference) -> list[str]:
+    """A difference between two outputs as text lines: first byte, excerpts, pointers."""
     lines = [f"{diff.a} vs {diff.b}: first differing byte at offset {diff.first_byte_offset} "
              f"(sizes {diff.sizes[0]} and {diff.sizes[1]})",
              f"  {diff.a}: {diff.context[0]!r}", f"  {diff.b}: {diff.context[1]!r}"]

@@ -97,7 +97,7 @@ def test_the_statement_records_the_run(good, bad, keys, here):
     assert pred["options"] == {"strict": True, "only": [], "skip": ["security"], "repo": None,
                                "oracles": ["parse", "schema", "budget", "tokens", "integrity", "overlap",
                                            "determinism", "stats", "source"],
-                               "max_bytes": 512 * 1024 * 1024, "max_findings": 7}
+                               "max_bytes": 512 * 1024 * 1024, "max_findings": 7, "require": [], "ignore": []}
     assert pred["packverify"] == {"version": report["tool"]["version"]}
     assert pred["environment"] == report["environment"]
 

@@ -32,10 +32,13 @@ def test_parallel_counting_equals_serial():
         reference_token_count("cl100k", t) for t in texts]
 
 
-def test_gpt2_is_skipped_with_the_reason():
+def test_gpt2_counts_are_recounted_not_skipped():
+    """Issue 10: a pack claiming gpt2 with cl100k counts once passed --strict --repo (tokens
+    skipped: no vocabulary). gpt2 ships now, so the counts are checked."""
     doc = mutated(lambda d: d["tokenizer_info"].update(name="gpt2", version="gpt2"))
-    result = check_doc(doc).oracles["tokens"]
-    assert result.status.value == "skipped" and "gpt2" in result.reason and "not available" in result.reason
+    report = check_doc(doc, strict=True)
+    assert report.oracles["tokens"].status.value == "fail"
+    assert "tokens.mismatch" in {f.code for f in report.findings}
 
 
 def test_a_tampered_vocabulary_is_refused(monkeypatch):

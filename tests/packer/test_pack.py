@@ -150,7 +150,7 @@ def test_cli_pack_then_check(repo, tmp_path, monkeypatch):
     (["pack", "MISSING", "--budget", "2000"], "not a directory"),
     (["pack", "REPO", "--budget", "10"], "at least 1000"),
     (["pack", "REPO"], "Missing option"),
-    (["pack", "REPO", "--budget", "2000", "--tokenizer", "gpt2"], "Invalid value"),
+    (["pack", "REPO", "--budget", "2000", "--tokenizer", "p50k"], "Invalid value"),
     (["pack", "REPO", "--budget", "2000", "-o", "NODIR/x.json"], "cannot write"),
 ])
 def test_cli_pack_errors_exit_2(argv, needle, repo, tmp_path, monkeypatch):

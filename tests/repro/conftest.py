@@ -27,7 +27,7 @@ def repro(tmp_path, demo_repo):
 
     def run(*options: str, command: list[str], repo: Path | None = None, fmt: str | None = "json") -> Result:
         artifacts = tmp_path / "artifacts"
-        argv = ["repro", "--repo", str(repo or demo_repo), "--output", str(artifacts)]
+        argv = ["repro", "--repo", str(repo or demo_repo), "--artifacts", str(artifacts)]
         if fmt:
             argv += ["--format", fmt]
         code, out, err = run_captured([*argv, *options, "--", *command])

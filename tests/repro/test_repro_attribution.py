@@ -3,6 +3,7 @@ interaction of two, nondeterminism that shows only in the second control run."""
 
 from __future__ import annotations
 
+import json
 import sys
 
 from helpers import run_captured
@@ -42,8 +43,27 @@ def test_output_directory_inside_the_repository_is_not_copied(repro, demo_repo):
     inside = demo_repo / "artifacts"
     script = "import os, sys; open(sys.argv[2], 'w').write(repr(sorted(os.listdir(sys.argv[1]))))"
     command = [sys.executable, "-c", script, "{repo}", "{out}"]
-    code, out, err = run_captured(["repro", "--repo", str(demo_repo), "--output", str(inside), "--vary", "tz",
+    code, out, err = run_captured(["repro", "--repo", str(demo_repo), "--artifacts", str(inside), "--vary", "tz",
                                    "--", *command])
     assert code == 0, err
     listing = (inside / "repro" / "run-1.out").read_text()
     assert "artifacts" not in listing and "README.md" in listing
+
+
+def test_report_file_and_the_deprecated_output_directory(demo_repo, tmp_path, monkeypatch, _state_dir):
+    """-o is the report, as for every command; an existing directory given to --output is
+    still the artifacts directory (the option's old meaning), with a warning."""
+    command = [sys.executable, "-c", "import sys; open(sys.argv[1], 'w').write('same')", "{out}"]
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_captured(["repro", "--repo", str(demo_repo), "-o", "report.json", "--format", "json",
+                                   "--vary", "tz", "-q", "--", *command])
+    assert code == 0 and out == "" and json.loads((tmp_path / "report.json").read_text())["verdict"] == "pass"
+    assert (tmp_path / "artifacts" / "repro.run.json").exists() and err == ""
+    old = tmp_path / "old"
+    old.mkdir()
+    code, out, err = run_captured(["repro", "--repo", str(demo_repo), "--output", str(old), "--vary", "tz", "--",
+                                   *command])
+    assert code == 0 and "deprecated" in err and (old / "repro.run.json").exists() and "PASS" in out.upper()
+    monkeypatch.chdir(demo_repo)  # inside the repository: nothing lands in it
+    assert run_captured(["repro", "--vary", "tz", "-q", "--", *command])[0] == 0
+    assert not (demo_repo / "artifacts").exists() and (_state_dir / "repro.run.json").exists()
