@@ -105,13 +105,13 @@ def merge_into_seeds(target: Target, grown: Path, seeds: Path, log: Path, *, max
     seeds.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"packverify-merge-{target.name}-") as staging_name:
         staging = Path(staging_name)
-        present = {hashlib.sha1(p.read_bytes()).hexdigest() for p in _files(seeds)}
+        present = {hashlib.sha1(p.read_bytes()).hexdigest() for p in _files(seeds)}  # libFuzzer names inputs by SHA-1; identity, not security  # nosec B324
         for path in _files(seeds):
             shutil.copy2(path, staging / path.name)
         if _files(grown):
             result.new_edges = _merge(target, staging, [grown], log, python)
         fresh = [p for p in _files(staging) if not (seeds / p.name).exists()]
-        candidates = sorted((p for p in fresh if hashlib.sha1(p.read_bytes()).hexdigest() not in present),
+        candidates = sorted((p for p in fresh if hashlib.sha1(p.read_bytes()).hexdigest() not in present),  # as above  # nosec B324
                             key=lambda p: (p.stat().st_size, p.name))
         result.candidates = len(candidates)
         files = len(_files(seeds))
@@ -121,7 +121,7 @@ def merge_into_seeds(target: Target, grown: Path, seeds: Path, log: Path, *, max
             if length > max_file_bytes or files + 1 > max_files or size + length > max_bytes:
                 result.over_cap += 1
                 continue
-            name = MERGED_PREFIX + hashlib.sha1(path.read_bytes()).hexdigest()[:16]
+            name = MERGED_PREFIX + hashlib.sha1(path.read_bytes()).hexdigest()[:16]  # a file name, as libFuzzer's  # nosec B324
             shutil.copyfile(path, seeds / name)
             result.added.append(name)
             files, size = files + 1, size + length

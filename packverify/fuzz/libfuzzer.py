@@ -65,7 +65,7 @@ def launcher(target: str, python: str = sys.executable) -> str:
         handle, temporary = tempfile.mkstemp(dir=directory)
         with os.fdopen(handle, "w") as out:
             out.write(body)
-        os.chmod(temporary, 0o755)
+        os.chmod(temporary, 0o755)  # an executable launcher script; group/others read and run it, never write  # nosec B103
         os.replace(temporary, path)
     return path
 

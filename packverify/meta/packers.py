@@ -237,7 +237,7 @@ def scratch_root() -> str | None:
     lists a directory newest first, so M7's other creation order also changes what
     an unsorted directory walk sees (ext4 lists by name hash: creation order would
     change nothing there) — else the system's temporary directory."""
-    shm = "/dev/shm"
+    shm = "/dev/shm"  # only the dir= of tempfile.mkdtemp (a fresh private directory), for its listing order  # nosec B108
     if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
         return shm
     return None

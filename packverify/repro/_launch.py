@@ -117,7 +117,7 @@ def launch(spec_path: str) -> int:
         os.umask(spec["umask"])
     argv = spec["argv"]
     try:
-        os.execvpe(argv[0], argv, spec["env"])
+        os.execvpe(argv[0], argv, spec["env"])  # the packer's own argv, no shell, by design  # nosec B606
     except OSError as exc:
         return _fail(status, f"cannot start {argv[0]!r}: {exc.strerror or exc}", 127)
     return 127  # not reached: execvpe returns only by raising
