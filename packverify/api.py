@@ -76,7 +76,7 @@ def body_spans(chunks: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def scan_secrets(text: str) -> list[Secret]:
     """Every credential the ``security`` oracle would report in ``text``: (line, kind), each
     once, in line order."""
-    return [Secret(line, kind) for line, kind in sorted(set(_security.find_secrets(text)))]
+    return [Secret(line, kind) for line, kind in sorted({(hit.line, hit.kind) for hit in _security.find_secrets(text)})]
 
 
 def secret_file(path: str) -> str | None:

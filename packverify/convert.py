@@ -90,7 +90,7 @@ def _selections(pack: ForeignPack, source: RepoSource | None, notes: list[str]) 
         if source is not None and path not in files:
             files[path] = source.read(path)
         data = files.get(path)
-        selection = _selection(pack, entry, path, data, notes, source is not None)
+        selection = _selection(pack, entry, entry.text, path, data, notes, source is not None)
         if selection is None:
             continue
         key = (selection.file_path, selection.start_line, selection.end_line)
@@ -102,12 +102,13 @@ def _selections(pack: ForeignPack, source: RepoSource | None, notes: list[str]) 
     return out
 
 
-def _selection(pack: ForeignPack, entry: PackedFile, path: str, data: bytes | None, notes: list[str],
+def _selection(pack: ForeignPack, entry: PackedFile, text: str, path: str, data: bytes | None, notes: list[str],
                repo_given: bool) -> Selection | None:
-    whole = Selection(path, 1, count_lines(entry.text), entry.text, entry.mode)
+    """``text`` is ``entry.text``, known not to be ``None`` (stand-ins are left out before)."""
+    whole = Selection(path, 1, count_lines(text), text, entry.mode)
     if data is None:
         if entry.start_line is not None and entry.end_line is not None:
-            return Selection(path, entry.start_line, entry.end_line, entry.text, entry.mode)
+            return Selection(path, entry.start_line, entry.end_line, text, entry.mode)
         why = "not a file in the repository" if repo_given else "no --repo to recover its range from"
         notes.append(f"{entry.path}: lines 1-{whole.end_line} of its packed text ({why})")
         return whole
@@ -119,12 +120,12 @@ def _selection(pack: ForeignPack, entry: PackedFile, path: str, data: bytes | No
         return None
     wanted = tool_text(data, path, pack.tool, pack.transformations)
     if entry.start_line is not None and entry.end_line is not None:
-        return _ranged(entry, path, file_text, wanted)
+        return _ranged(entry, text, entry.start_line, entry.end_line, path, file_text, wanted)
     if entry.mode != FULL:
-        return Selection(path, 1, max(1, count_lines(file_text)), entry.text, entry.mode)
-    if entry.text == wanted.text:
+        return Selection(path, 1, max(1, count_lines(file_text)), text, entry.mode)
+    if text == wanted.text:
         return Selection(path, 1, count_lines(file_text), file_text) if file_text else None
-    found = _located(entry.text, file_text, wanted)
+    found = _located(text, file_text, wanted)
     if found is not None:
         return Selection(path, found[0], found[1], "".join(split_lines(file_text)[found[0] - 1:found[1]]))
     notes.append(f"{entry.path}: its packed text is not the repository's file nor lines of it: lines "
@@ -132,15 +133,16 @@ def _selection(pack: ForeignPack, entry: PackedFile, path: str, data: bytes | No
     return whole
 
 
-def _ranged(entry: PackedFile, path: str, file_text: str, wanted: ToolText) -> Selection:
-    """A range the format states: a full chunk written as documented gets the file's own lines."""
-    start, end = entry.start_line, entry.end_line
+def _ranged(entry: PackedFile, text: str, start: int, end: int, path: str, file_text: str,
+            wanted: ToolText) -> Selection:
+    """A range the format states (``start``..``end`` of ``text``, the entry's own): a full chunk
+    written as documented gets the file's own lines."""
     if entry.mode == FULL and wanted.text is not None:
         tool_lines, file_lines = split_lines(wanted.text), split_lines(file_text)
-        if end <= len(tool_lines) and "".join(tool_lines[start - 1:end]) == entry.text and \
+        if end <= len(tool_lines) and "".join(tool_lines[start - 1:end]) == text and \
                 len(tool_lines) == len(file_lines):
             return Selection(path, start, end, "".join(file_lines[start - 1:end]))
-    return Selection(path, start, end, entry.text, entry.mode)
+    return Selection(path, start, end, text, entry.mode)
 
 
 def _located(text: str, file_text: str, wanted: ToolText) -> tuple[int, int] | None:

@@ -50,7 +50,10 @@ def locate(raw: bytes, offset: int) -> Located:
     stack: list[_Frame] = []
     i = 0
     while True:
-        i = _SPACE.match(raw, i).end()
+        space = _SPACE.match(raw, i)
+        if space is None:  # never: the pattern matches the empty string
+            raise AssertionError("_SPACE did not match")
+        i = space.end()
         if i >= len(raw) or i > offset:  # the offset is on whitespace
             return Located(_path(stack, inner=bool(stack) and stack[-1].pending))
         char = raw[i:i + 1]
@@ -68,10 +71,10 @@ def locate(raw: bytes, offset: int) -> Located:
             end = match.end() if match else i + 1
             frame = stack[-1] if stack else None
             is_key = frame is not None and frame.is_object and frame.expect_key
-            if is_key:
-                frame.key = _decode_key(raw[i:end])
-                frame.expect_key = False
             if frame is not None:
+                if is_key:
+                    frame.key = _decode_key(raw[i:end])
+                    frame.expect_key = False
                 frame.pending = is_key
             if i <= offset < end:
                 return Located(_path(stack), (i, end), is_key)

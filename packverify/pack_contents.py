@@ -67,8 +67,8 @@ class PackContents:
         out: dict[str, str | None] = {}
         for path, entries in parts.items():
             entries.sort(key=lambda e: e.start_line or 0)
-            texts = [e.text for e in entries]
-            out[path] = None if None in texts else "".join(texts)
+            texts = [e.text for e in entries if e.text is not None]
+            out[path] = "".join(texts) if len(texts) == len(entries) else None
         return out
 
 

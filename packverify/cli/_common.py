@@ -87,7 +87,7 @@ RUN_LOG_HELP = ("Where to write the JSON run log [default: artifacts/{command}.r
 
 
 def write_report(command: str, output: str | None, out: IO[str], err: IO[str],
-                 write: Callable[[IO[str]], None]) -> bool:
+                 write: Callable[[IO[str]], object]) -> bool:
     """Send the report to ``output`` (``-o FILE``; ``-`` is stdout) or stdout. False, with
     the reason on ``err``, when the file cannot be written."""
     if not output or output == "-":

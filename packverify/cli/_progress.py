@@ -11,7 +11,11 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:  # rich is imported only when a bar is shown (on a terminal)
+    from rich.progress import Progress as Bar
+    from rich.progress import TaskID
 
 PLAIN_INTERVAL = 5.0  # seconds between plain progress lines off a terminal
 
@@ -23,8 +27,8 @@ class Progress:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.stream, self.label, self.quiet, self.interval, self.clock = stream, label, quiet, interval, clock
         self.tty = not quiet and hasattr(stream, "isatty") and stream.isatty()
-        self._bar = None
-        self._tasks: dict[str, int] = {}
+        self._bar: Bar | None = None
+        self._tasks: dict[str, TaskID] = {}
         self._last = clock()
 
     def __enter__(self) -> Progress:

@@ -9,6 +9,7 @@ further formats of the same run (one run gives the job log and the SARIF file).
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import IO, Any
 
@@ -166,8 +167,7 @@ def _render(report, fmt: str, params: dict[str, Any], out: IO[str], err: IO[str]
     color = params["color"] if not params["output"] or params["output"] == "-" else False
     ok = write_report("check", params["output"], out, err, lambda stream: REPORTERS[fmt](report, stream, color=color))
     for extra_fmt, path in params["reports"]:
-        ok = write_report("check", path, out, err, lambda stream, f=extra_fmt: REPORTERS[f](report, stream,
-                                                                                          color=False)) and ok
+        ok = write_report("check", path, out, err, functools.partial(REPORTERS[extra_fmt], report, color=False)) and ok
     return ok
 
 

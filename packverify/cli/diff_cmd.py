@@ -51,9 +51,12 @@ def command(ctx, a, b, fmt, output, limit) -> int:
 def _text(result: PackDiff) -> str:
     if result.difference is None:
         return f"same: {result.a} and {result.b} are byte-identical\n"
+    compared = result.difference.json
+    if compared is None:  # diff_packs compares every two packs it reads as JSON documents
+        raise ValueError(f"{result.a} and {result.b} were not compared as JSON")
     lines = difference_lines(result.difference)
     verdict = (f"same: {result.a} and {result.b} hold the same JSON document" if result.same
-               else f"different: {result.difference.json.total} differing pointer(s)")
+               else f"different: {compared.total} differing pointer(s)")
     return "\n".join([*lines, verdict]).encode("utf-8", "backslashreplace").decode("utf-8") + "\n"
 
 

@@ -258,7 +258,7 @@ def _difference(view, entry, reference: str, first_line: int, wanted: ToolText, 
 
 def _misread(line: str) -> dict[str, str]:
     """The line's UTF-8 bytes decoded with another codec → what that is called."""
-    out = {}
+    out: dict[str, str] = {}
     data = line.encode("utf-8", "surrogateescape")
     for codec in ("cp1252", "latin-1"):
         misread = data.decode(codec, "replace")

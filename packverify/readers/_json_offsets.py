@@ -54,7 +54,10 @@ class Member:
 
 
 def skip(text: str, offset: int) -> int:
-    return _WS.match(text, offset).end()
+    space = _WS.match(text, offset)
+    if space is None:  # never: the pattern matches the empty string
+        raise AssertionError("_WS did not match")
+    return space.end()
 
 
 def value(text: str, offset: int) -> tuple[Any, int]:
@@ -84,7 +87,9 @@ def members(text: str, offset: int) -> tuple[list[Member], int]:
             raise JSONError("expected a key in double quotes", offset)
         key_offset = offset
         try:
-            key, offset = json.decoder.scanstring(text, offset + 1)
+            # typeshed leaves json.decoder.scanstring undeclared; it is public at run time (the C
+            # scanner, else the pure-Python one), so this is a false positive
+            key, offset = json.decoder.scanstring(text, offset + 1)  # type: ignore[attr-defined]
         except json.JSONDecodeError as exc:
             raise JSONError(exc.msg, exc.pos) from exc
         if key in seen:

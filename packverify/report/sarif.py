@@ -83,9 +83,9 @@ def to_sarif(report: Report) -> dict[str, Any]:
                                    "A code no packverify oracle declares.", "", finding.oracle))
             results.append(_result(finding, index[finding.code], rules, uri, report.repo))
         for finding in pack.ignored:
-            result = _result(finding, index[finding.code], rules, uri, report.repo)
-            result["suppressions"] = [{"kind": "external", "justification": f"--ignore {finding.code}"}]
-            results.append(result)
+            suppressed = _result(finding, index[finding.code], rules, uri, report.repo)
+            suppressed["suppressions"] = [{"kind": "external", "justification": f"--ignore {finding.code}"}]
+            results.append(suppressed)
         for name, result in pack.oracles.items():
             if result.status is Status.SKIPPED:
                 notifications.append({

@@ -19,7 +19,7 @@ from packverify.printable import printable
 
 PER_CODE = 20
 _STATUS_STYLE = {Status.PASS: "green", Status.FAIL: "bold red", Status.SKIPPED: "yellow"}
-_SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
+_SEVERITY_STYLE: dict[Severity | None, str] = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
 
 
 def render(report: Report, stream: IO[str], *, color: bool | None = None) -> None:

