@@ -263,7 +263,7 @@ def check(
         raise UsageError(str(exc)) from exc
     files, shard_record = list(found.files), None
     if shard is not None:
-        files, shard_record = sharding.select(files, *shard)
+        files, shard_record = sharding.select_shard(files, *shard)
     reports, used = _check_files(files, ctx, oracles, max_bytes, debug, stdin, progress)
     reports = [apply_policy(r, policy, strict) for r in reports]
     verdict = Verdict.FAIL if any(r.verdict is Verdict.FAIL for r in reports) else Verdict.PASS
@@ -282,7 +282,7 @@ def _check_files(files: list[str], ctx: Context, oracles: Sequence[str], max_byt
         from packverify import parallel
 
         results, used = parallel.check_paths(files, ctx, oracles, processes=ctx.jobs, max_bytes=max_bytes,
-                                             debug=debug)
+                                             debug=debug, check=check_path, usage_error=UsageError)
         reports = []
         for done, (path, result) in enumerate(results, 1):
             if isinstance(result, str):

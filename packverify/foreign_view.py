@@ -35,10 +35,10 @@ from packverify.context import Context
 from packverify.model import Finding, Location
 from packverify.readers import scribe_stats
 from packverify.readers.base import Claim, ForeignPack, PackedFile
+from packverify.readers.packverify_json import NAME as JSON_FORMAT
 from packverify.repo_source import RepoSource
 from packverify.text_tokens import count_text
 
-JSON_FORMAT = "packverify-json"
 RATIO_TOLERANCE = 1e-9  # a ratio a format states is a float division: equal to float noise, not rounding
 
 
@@ -46,7 +46,7 @@ class ClaimsError(Exception):
     """``--claims`` cannot be used with this pack (exit 2 in the CLI)."""
 
 
-class Counter:
+class TokenServices:
     """``readers.Services``: the real tokenizer, each text counted once per tokenizer."""
 
     def __init__(self, ctx: Context) -> None:
@@ -93,7 +93,7 @@ class ForeignView:
     path: str
     sha256: str
     size: int
-    counter: Counter
+    counter: TokenServices
     repo: RepoSource | None = None
     extra_claims: list[StatedClaim] = field(default_factory=list)
     extra_findings: list[tuple[str, Finding]] = field(default_factory=list)  # (origin file, finding)
@@ -200,7 +200,7 @@ class ForeignView:
             self.repo.close()
 
 
-def judge_claim(claim: Claim, services: Counter) -> ClaimVerdict:
+def judge_claim(claim: Claim, services: TokenServices) -> ClaimVerdict:
     """Recompute ``claim`` and compare it with what is claimed, by its relation."""
     if claim.recompute is None:
         return ClaimVerdict(None, reason=f"{claim.subject} cannot be recomputed from the pack alone")
@@ -266,7 +266,7 @@ def view_of(raw: bytes, path: str, ctx: Context, format_name: str) -> ForeignVie
     """The view of ``raw`` read as ``format_name`` (forced or detected)."""
     forced = ctx.input_format == format_name
     pack = readers.read(raw, path, format=format_name) if forced else readers.READERS[format_name].read(raw, path=path)
-    view = ForeignView(pack, path, hashlib.sha256(raw).hexdigest(), len(raw), Counter(ctx))
+    view = ForeignView(pack, path, hashlib.sha256(raw).hexdigest(), len(raw), TokenServices(ctx))
     if ctx.claims is not None:
         _bind_claims(view, Path(ctx.claims))
     if ctx.repo is not None and Path(ctx.repo).is_dir():

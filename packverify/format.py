@@ -40,7 +40,6 @@ def is_zero_commit(commit: str) -> bool:
     """All zeros, SHA-1 (40) or SHA-256 (64) wide: the content is a working tree, not a commit."""
     return len(commit) in (40, 64) and commit.count("0") == len(commit)
 DEFAULT_UNDERFLOW = 0.005  # budget_info.underflow_allowed when the pack does not say
-MAX_UTILIZATION = 1.005  # the schema's maximum of budget_info.utilization (tests/test_consistency.py)
 MANIFEST_ROW = ("id", "file_path", "start_line", "end_line", "tokens", "content_hash")  # §manifest_digest
 
 # Directories no pack should draw from: dependencies, build output, tool state. The

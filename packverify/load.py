@@ -78,7 +78,7 @@ def read_pack(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
                     f"the file is {size} bytes, over the limit of {max_bytes} (--max-bytes)",
                     expected=max_bytes, actual=size)])
             if size >= STREAM_MIN_BYTES:
-                streamed = read_canonical(handle)
+                streamed = read_canonical(handle, _scan)
                 if streamed is not None and streamed[2] <= max_bytes:
                     document, sha256, read, plain = streamed
                     return _top_level(Loaded(path, b"", sha256, document, canonical=True, plain=plain, size=read))

@@ -23,11 +23,16 @@ never raises on content. Leaves alone: every diagnosis (packverify.load).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import IO, Any
 
 import orjson
 
 from packverify.canonical import _utf16_key, jcs_bytes
+
+# The loader's scan of a parsed value: (value, base=place) -> an object with ``problems``
+# (a list) and ``needs_prepare`` (a bool) — packverify.load._scan.
+Scanner = Callable[..., Any]
 
 BLOCK = 4 << 20
 BATCH = 1 << 20
@@ -44,7 +49,7 @@ class _Reader:
     ``base`` is the file offset of ``buf[0]``: places kept across a refill are file
     offsets, so dropping consumed bytes never invalidates them."""
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes], scanner: Scanner) -> None:
         self.handle = handle
         self.buf = bytearray()
         self.base = 0
@@ -52,6 +57,7 @@ class _Reader:
         self.eof = False
         self.digest = hashlib.sha256()
         self.size = 0
+        self.scanner = scanner
 
     def more(self) -> None:
         """Read one more block (``eof`` when there was none), dropping what was consumed."""
@@ -155,7 +161,7 @@ class _Reader:
             value = orjson.loads(piece)
         except orjson.JSONDecodeError:
             return None
-        special = _canonical(value, piece, ("",))
+        special = _canonical(value, piece, ("",), self.scanner)
         self.pos = end
         return value, special
 
@@ -172,13 +178,11 @@ def _quotes(buf: bytearray, lo: int, hi: int) -> int:
     return total
 
 
-def _canonical(value: Any, piece: bytes, base: tuple) -> bool:
+def _canonical(value: Any, piece: bytes, base: tuple, scanner: Scanner) -> bool:
     """Raise unless ``piece`` is the RFC 8785 serialisation of ``value`` and the value
     passes the loader's scan; return whether it needed the JCS number/key pass.
     ``base``: the value's place under the top level, for the depth limit."""
-    from packverify.load import _scan
-
-    scan = _scan(value, base=base)
+    scan = scanner(value, base=base)
     if scan.problems:
         raise _NotCanonical
     if jcs_bytes(value, prepared=not scan.needs_prepare) != piece:
@@ -186,10 +190,12 @@ def _canonical(value: Any, piece: bytes, base: tuple) -> bool:
     return scan.needs_prepare
 
 
-def read_canonical(handle: IO[bytes]) -> tuple[dict, str, int, bool] | None:
+def read_canonical(handle: IO[bytes], scanner: Scanner) -> tuple[dict, str, int, bool] | None:
     """(document, sha256, size, plain) when ``handle`` holds a canonical pack object;
-    ``None`` otherwise (read it the ordinary way)."""
-    reader = _Reader(handle)
+    ``None`` otherwise (read it the ordinary way). ``scanner`` is the loader's own check of
+    a parsed value (``packverify.load``: depth, I-JSON numbers, keys), given by the caller
+    so the rule stays written once and the two modules do not import each other."""
+    reader = _Reader(handle, scanner)
     try:
         document, special = _document(reader)
         reader.fill(1)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from packverify.context import Context
 from packverify.model import PackReport
@@ -23,22 +22,23 @@ _job: dict = {}  # set in the parent before the fork; workers read it
 
 def _check_one(path: str) -> tuple[str, PackReport | str, dict]:
     """(path, report or the LoadError message, the engines that counted) — runs in a worker."""
-    from packverify.engine import UsageError, check_path
-
     ctx: Context = _job["ctx"]
     try:
-        report = check_path(path, ctx, _job["oracles"], _job["max_bytes"], _job["debug"])
-    except UsageError as exc:
+        report = _job["check"](path, ctx, _job["oracles"], _job["max_bytes"], _job["debug"])
+    except _job["usage_error"] as exc:
         return path, str(exc), {}
     return path, report, ctx.counting()
 
 
 def check_paths(paths: Sequence[str], ctx: Context, oracles: Sequence[str], *, processes: int, max_bytes: int,
-                debug: bool) -> tuple[list[tuple[str, PackReport | str]], dict]:
+                debug: bool, check: Callable[..., PackReport], usage_error: type[Exception]) -> tuple[list[tuple[str, PackReport | str]], dict]:
     """Every path checked, in order: (path, report or the message of a file that could
-    not be read), and the union of the engines that counted (by tokenizer name)."""
+    not be read), and the union of the engines that counted (by tokenizer name).
+    ``check(path, ctx, oracles, max_bytes, debug)`` checks one pack
+    (packverify.engine.check_path) and raises ``usage_error`` when it cannot be read."""
     single = dataclasses.replace(ctx, jobs=1, _counters={})  # every option, counters of its own
-    _job.update(ctx=single, oracles=tuple(oracles), max_bytes=max_bytes, debug=debug)
+    _job.update(ctx=single, oracles=tuple(oracles), max_bytes=max_bytes, debug=debug, check=check,
+                usage_error=usage_error)
     first = _check_one(paths[0])  # loads what the workers will inherit
     results = [first[:2]]
     counting = dict(first[2])
@@ -52,10 +52,3 @@ def check_paths(paths: Sequence[str], ctx: Context, oracles: Sequence[str], *, p
                 counting.update(used)
     _job.clear()
     return results, {name: counting[name] for name in sorted(counting)}
-
-
-def usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1

@@ -27,7 +27,7 @@ class ShardError(Exception):
     """A shard spec or a set of shard reports that cannot be used: exit 2."""
 
 
-def parse(spec: str) -> tuple[int, int]:
+def parse_shard(spec: str) -> tuple[int, int]:
     """``"K/N"`` → (K, N) with 1 <= K <= N."""
     match = _SPEC.match(spec or "")
     if not match:
@@ -42,7 +42,7 @@ def inputs_digest(paths: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(paths).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def select(paths: Sequence[str], index: int, count: int) -> tuple[list[str], dict[str, Any]]:
+def select_shard(paths: Sequence[str], index: int, count: int) -> tuple[list[str], dict[str, Any]]:
     """This shard's paths and the record its report carries."""
     positions = list(range(index - 1, len(paths), count))
     record = {"index": index, "count": count, "total": len(paths), "inputs": inputs_digest(paths),

@@ -33,7 +33,7 @@ PACKER_USES_ORACLE = {("packverify.packer.discover", "packverify.oracles.securit
 NOT_OURS = {"packverify.doctor"}
 # Names every module of a kind defines: the kind's protocol, looked up by attribute.
 PROTOCOL_NAMES = {
-    "NAME", "CODES", "check", "requires",  # an oracle (packverify/oracles/<name>.py)
+    "NAME", "CODES", "check", "requires", "check_foreign", "requires_foreign",  # an oracle (packverify/oracles/<name>.py)
     "command",  # a CLI command (packverify/cli/<name>_cmd.py)
     "render", "dumps",  # a report format (packverify/report/<format>.py)
     "main",  # a module run with python -m

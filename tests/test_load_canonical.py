@@ -18,6 +18,7 @@ from helpers import valid_doc, write
 from hypothesis import given
 from hypothesis import strategies as st
 
+import packverify.load as load
 import packverify.load_canonical as streaming
 from packverify.load import STREAM_MIN_BYTES, parse_bytes, read_pack
 from packverify.packer.assemble import Selection
@@ -32,7 +33,7 @@ def streamed(data: bytes, size: tuple[int, int]):
     saved = streaming.BLOCK, streaming.BATCH
     streaming.BLOCK, streaming.BATCH = size
     try:
-        return streaming.read_canonical(io.BytesIO(data))
+        return streaming.read_canonical(io.BytesIO(data), load._scan)
     finally:
         streaming.BLOCK, streaming.BATCH = saved
 

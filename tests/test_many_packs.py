@@ -109,6 +109,6 @@ def test_bad_shard_specs_are_exit_2(packs_dir, spec):
 
 def test_partition_is_round_robin_in_reading_order():
     paths = [f"p{i}" for i in range(7)]
-    parts = [sharding.select(paths, k, 3)[0] for k in (1, 2, 3)]
+    parts = [sharding.select_shard(paths, k, 3)[0] for k in (1, 2, 3)]
     assert parts == [["p0", "p3", "p6"], ["p1", "p4"], ["p2", "p5"]]
     assert sorted(sum(parts, [])) == sorted(paths)

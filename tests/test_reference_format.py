@@ -126,6 +126,6 @@ def test_the_underflow_floor_agrees(target, total, allowed):
 
 
 def test_the_format_constants_are_the_pages():
-    assert fmt.ZERO_COMMIT == "0" * 40 and fmt.DEFAULT_UNDERFLOW == 0.005 and fmt.MAX_UTILIZATION == 1.005
+    assert fmt.ZERO_COMMIT == "0" * 40 and fmt.DEFAULT_UNDERFLOW == 0.005
     assert fmt.SERIALIZATION == "rfc8785" and fmt.CHUNK_ID_SCHEME == "packverify-v1"
     assert fmt.MANIFEST_ROW == ("id", "file_path", "start_line", "end_line", "tokens", "content_hash")

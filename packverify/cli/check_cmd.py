@@ -120,7 +120,7 @@ def command(ctx, packs, **params) -> int:
     run_log = None if params["no_run_log"] else params["run_log"] or default_run_log("check", *trees)
     log = open_run_log(run_log, "check", ctx.obj["argv"], err)
     try:
-        part = sharding.parse(params["shard"]) if params["shard"] is not None else None
+        part = sharding.parse_shard(params["shard"]) if params["shard"] is not None else None
     except sharding.ShardError as exc:
         err.write(f"packverify check: error: {printable(str(exc))}\n")
         finish_run_log(log, ExitCode.ERROR, err, error=str(exc))

@@ -44,7 +44,8 @@ Exit codes: 0 no new crash; 1 a crash not listed in --known (a failed property i
 
 
 def _targets(names, shard, err) -> list[str] | None:
-    from packverify.fuzz.schedule import ShardError, parse_shard, shard_names
+    from packverify.fuzz.schedule import shard_names
+    from packverify.sharding import ShardError, parse_shard
 
     chosen = split_list(names) or list(TARGETS)
     for name in chosen:

@@ -222,11 +222,12 @@ _CONVERTIBLE = tuple(f for f in documents.WRITERS if f != "packverify-json")
 
 
 def convert_pack(pack: readers.ForeignPack, tokenizer: str) -> bytes:
-    """The interface the ``convert`` target expects (issue 9, ``packverify convert``):
-    ``packverify.convert.convert(pack, tokenizer=...)`` → the canonical pack JSON bytes.
-    Adapt this one function when the module's interface differs."""
+    """What ``packverify convert`` writes for ``pack``: ``packverify.convert.convert`` (no
+    repository: the packed texts as they are) serialised as the CLI does it."""
+    from packverify.packer.assemble import serialize
+
     module = importlib.import_module(CONVERT_MODULE)
-    return module.convert(pack, tokenizer=tokenizer)
+    return serialize(module.convert(pack, tokenizer=tokenizer).document)
 
 
 def _errors(findings: list[Finding]) -> list[Finding]:

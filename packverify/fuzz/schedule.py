@@ -22,7 +22,6 @@ Leaves alone: running the slices (``session``).
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,22 +30,6 @@ MIN_SLICE = 20.0
 MAX_SLICE = 600.0
 STATE_FILE = ".rotation.json"  # in the corpus root: the target the next session starts with
 
-_SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
-
-
-class ShardError(ValueError):
-    """A ``--shard`` spec that cannot be used: exit 2."""
-
-
-def parse_shard(spec: str) -> tuple[int, int]:
-    """``"K/N"`` → (K, N) with 1 <= K <= N (the same rule and messages as ``check --shard``)."""
-    match = _SPEC.match(spec or "")
-    if not match:
-        raise ShardError(f"--shard must look like K/N (e.g. 2/4), not {spec!r}")
-    index, count = int(match[1]), int(match[2])
-    if not 1 <= index <= count:
-        raise ShardError(f"--shard {spec}: K must be between 1 and N")
-    return index, count
 
 
 def shard_names(names: Sequence[str], index: int, count: int) -> list[str]:

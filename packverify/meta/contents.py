@@ -21,8 +21,8 @@ from packverify import tokenizer as _tokenizer
 from packverify.format import count_lines
 from packverify.load import parse_bytes
 from packverify.model import Finding
+from packverify.readers.packverify_json import NAME as OUR_JSON
 
-OUR_JSON = "packverify-json"
 # Formats with no framing at all: a pack of no file is the empty file (files-to-prompt 0.6
 # writes nothing when no file qualifies — run on an empty directory), so an empty output
 # is a pack of nothing there, not the reader's ``parse.empty``.

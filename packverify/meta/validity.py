@@ -33,14 +33,6 @@ from packverify.oracles import REGISTRY as ORACLES
 
 ERROR, WARNING = "error", "warning"
 
-# meta's own problems with a run (the oracles' codes are in docs/codes.md)
-META_CODES = {
-    "meta.packer-failed": "the packer exited with a non-zero status",
-    "meta.packer-timed-out": "the packer did not finish within --timeout",
-    "meta.no-output": "the packer exited 0 but wrote no pack",
-    "meta.budget-not-honoured": "the pack states another budget than {budget}",
-    "meta.tokenizer-not-honoured": "the pack states another tokenizer than {tokenizer}",
-}
 
 
 @dataclass(frozen=True)

@@ -182,13 +182,13 @@ def _section_end(text: str, start: int, chunks: list[tuple[int, dict]] | None, f
 
 def packrepo_manifest_digest(chunks: list[dict], body: str) -> str:
     """PackRepo's ``generate_manifest_digest`` over the index's chunks and the body's length."""
-    spans = body_spans(chunks)
+    spans = packrepo_body_spans(chunks)
     data = {"body_spans": spans, "body_length": len(body.encode("utf-8", "surrogatepass")),
             "total_selected_tokens": sum(span["selected_tokens"] for span in spans)}
     return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
-def body_spans(chunks: list[dict]) -> list[dict]:
+def packrepo_body_spans(chunks: list[dict]) -> list[dict]:
     """The spans ``generate_manifest_digest`` derives from the index's chunks, sorted as it sorts them."""
     spans = [{"chunk_id": c.get("id", ""), "file_path": c.get("rel_path", ""), "start_line": c.get("start_line", 0),
               "end_line": c.get("end_line", 0), "selected_mode": c.get("selected_mode", ""),
@@ -246,4 +246,4 @@ def _claims(pack: ForeignPack, locate: Locator, index: dict, offsets: dict, chun
     if chunks is not None:
         values = [chunk for _, chunk in chunks]
         add("manifest_digest", "digest", lambda services: packrepo_manifest_digest(values, body))
-        add("body_spans", "span", lambda services: body_spans(values))
+        add("body_spans", "span", lambda services: packrepo_body_spans(values))

@@ -25,13 +25,13 @@ from typing import Any, Protocol
 
 import packverify.readers as readers
 from packverify.readers.base import Locator
+from packverify.readers.packverify_json import NAME as OUR_JSON  # compared by JSON pointer, not here
 from packverify.repro.results import ContentDiff
 
-LIMIT = 50  # changes listed per pair (all are counted)
+CHANGES_SHOWN = 50  # changes listed per pair (all are counted)
 LINE_CHARS = 160  # a line longer than this is abbreviated in a change
 ORDER_SHOWN = 5  # paths shown on each side of an order change
 _MAX_BYTES = 64 * 1024 * 1024  # beyond this, byte offsets only (reading would dominate the run)
-OUR_JSON = "packverify-json"  # compared by JSON pointer, not here
 
 
 class PackEntry(Protocol):
@@ -107,7 +107,7 @@ def _order_change(keys_a: list[tuple[str, int]], keys_b: list[tuple[str, int]]) 
             "b": [k[0] for k in seq_b[position:position + ORDER_SHOWN]]}
 
 
-def diff_entries(a: Sequence[PackEntry], b: Sequence[PackEntry], *, limit: int = LIMIT) -> ContentDiff:
+def diff_entries(a: Sequence[PackEntry], b: Sequence[PackEntry], *, limit: int = CHANGES_SHOWN) -> ContentDiff:
     """Every difference between two packs' entries (module docstring), at most ``limit`` listed."""
     keyed_a, keyed_b = _keyed(a), _keyed(b)
     by_a, by_b = dict(keyed_a), dict(keyed_b)
@@ -139,7 +139,7 @@ def _outside(text_a: str, text_b: str) -> dict[str, Any] | None:
             "b": _short(line_of(text_b))}
 
 
-def content_difference(a: bytes, b: bytes, *, limit: int = LIMIT) -> ContentDiff | None:
+def content_difference(a: bytes, b: bytes, *, limit: int = CHANGES_SHOWN) -> ContentDiff | None:
     """How pack ``b`` differs from pack ``a`` in content, read in ``a``'s detected format;
     ``None`` when ``a`` is not a foreign pack format packverify reads (or is our JSON, or too large)."""
     if max(len(a), len(b)) > _MAX_BYTES:

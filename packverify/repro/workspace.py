@@ -46,7 +46,7 @@ def substitute(template: Sequence[str], values: dict[str, str]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Entry:
+class TreeEntry:
     rel: str
     kind: str  # "d" directory, "f" file, "l" symlink
     mode: int
@@ -69,17 +69,17 @@ def excluded_by(rel: str, patterns: Sequence[str]) -> bool:
 
 
 def scan(repo: Path, exclude: Iterable[Path] = (), patterns: Sequence[str] = ()) -> tuple[
-        dict[str, list[Entry]], list[str]]:
+        dict[str, list[TreeEntry]], list[str]]:
     """The repository as ``{directory relpath: children}`` ("" is the root), and the
     special files (sockets, FIFOs, devices) that are skipped. Symlinks are not followed;
     ``exclude`` paths and entries matching ``patterns`` are left out with their contents."""
     excluded = {os.path.realpath(p) for p in exclude}
-    tree: dict[str, list[Entry]] = {}
+    tree: dict[str, list[TreeEntry]] = {}
     skipped: list[str] = []
     pending = [""]
     while pending:
         rel_dir = pending.pop()
-        children: list[Entry] = []
+        children: list[TreeEntry] = []
         with os.scandir(repo / rel_dir if rel_dir else repo) as it:
             for item in sorted(it, key=lambda e: e.name):
                 rel = f"{rel_dir}/{item.name}" if rel_dir else item.name
@@ -87,23 +87,23 @@ def scan(repo: Path, exclude: Iterable[Path] = (), patterns: Sequence[str] = ())
                     continue
                 info = item.stat(follow_symlinks=False)
                 if stat.S_ISLNK(info.st_mode):
-                    children.append(Entry(rel, "l", 0, info.st_mtime_ns, os.readlink(item.path)))
+                    children.append(TreeEntry(rel, "l", 0, info.st_mtime_ns, os.readlink(item.path)))
                 elif stat.S_ISDIR(info.st_mode):
-                    children.append(Entry(rel, "d", stat.S_IMODE(info.st_mode), info.st_mtime_ns))
+                    children.append(TreeEntry(rel, "d", stat.S_IMODE(info.st_mode), info.st_mtime_ns))
                     pending.append(rel)
                 elif stat.S_ISREG(info.st_mode):
-                    children.append(Entry(rel, "f", stat.S_IMODE(info.st_mode), info.st_mtime_ns))
+                    children.append(TreeEntry(rel, "f", stat.S_IMODE(info.st_mode), info.st_mtime_ns))
                 else:
                     skipped.append(rel)
         tree[rel_dir] = children
     return tree, sorted(skipped)
 
 
-def creation_order(tree: dict[str, list[Entry]], order: str) -> list[Entry]:
+def creation_order(tree: dict[str, list[TreeEntry]], order: str) -> list[TreeEntry]:
     """Every entry, each directory's children in ``order`` (sorted, reversed, or shuffled
     with a seed taken from the order's name), a directory before its contents."""
     rng = random.Random(order)  # seeded from a str: the same order every time, whatever PYTHONHASHSEED
-    out: list[Entry] = []
+    out: list[TreeEntry] = []
 
     def visit(rel_dir: str) -> None:
         children = list(tree.get(rel_dir, ()))
@@ -167,7 +167,7 @@ class Workspace:
     namespaces the runs use ``<tmp>/packverify-repro-XXXX/fs``. Reports call either ``<work>``.
     """
 
-    def __init__(self, repo: Path, tree: dict[str, list[Entry]], *, isolate: bool, timeout: float) -> None:
+    def __init__(self, repo: Path, tree: dict[str, list[TreeEntry]], *, isolate: bool, timeout: float) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="packverify-repro-")).resolve()
         self.fs = self.root / "fs"  # what the command sees as <work>
         self.out = self.fs / "out" / OUT_NAME  # {out} as the command sees it

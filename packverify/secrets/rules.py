@@ -10,7 +10,7 @@ copies the shape of a public rule set it says so (gitleaks/betterleaks, MIT).
 Deliberately left out: entropy and keyword-only detectors (``password = "…"``): on
 source code they flag hashes, test vectors and ``os.environ`` lookups, and a gate that
 cries wolf gets switched off (docs/security.md has the numbers). Keys and password
-files, whose shape spans lines, are in :mod:`packverify.secrets.keys`.
+files, whose shape spans lines, are in :mod:`packverify.secrets.private_keys`.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import bisect
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 
-from packverify.secrets import keys
+from packverify.secrets import private_keys
 from packverify.secrets.rules import RULES
 
 ALLOW_MARKERS = ("pragma: allowlist secret", "gitleaks:allow")
@@ -58,7 +58,7 @@ def _spans(text: str) -> list[tuple[int, int, int, str, str, str]]:
                 start = m.start() if rule.shows_prefix else m.start("secret")  # the issuer's prefix is part of it
                 found.append((start, m.end("secret"), priority, rule.id, rule.kind, shown))
     extra = len(RULES)
-    for start, end, rule_id, kind in keys.find(text):
+    for start, end, rule_id, kind in private_keys.find(text):
         found.append((start, end, extra, rule_id, kind, redact(text[start:end])))
     found.sort(key=lambda s: (s[0], s[2]))
     kept: list[tuple[int, int, int, str, str, str]] = []

@@ -24,13 +24,12 @@ from packverify.fuzz.schedule import (
     MAX_SLICE,
     MIN_SLICE,
     Rotation,
-    ShardError,
     load_first,
-    parse_shard,
     shard_names,
     slice_seconds,
 )
 from packverify.fuzz.session import FuzzSession, Options
+from packverify.sharding import ShardError, parse_shard
 
 
 def test_shards_split_the_targets_round_robin_and_cover_them_once():

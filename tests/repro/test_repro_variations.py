@@ -7,7 +7,7 @@ import pytest
 from packverify.repro import ReproError, parse_template
 from packverify.repro.machine import Machine
 from packverify.repro.variations import VARIATION_NAMES, VARIATIONS, Plan, VariationContext, select
-from packverify.repro.workspace import Entry, creation_order, substitute
+from packverify.repro.workspace import TreeEntry, creation_order, substitute
 
 MACHINE = Machine(namespace=("unshare", "--mount"), namespace_error=None, network_namespace=None,
                   network_error=None, faketime="/usr/bin/faketime", faketime_error=None,
@@ -65,10 +65,10 @@ def test_select():
 
 def _tree():
     def d(rel):
-        return Entry(rel, "d", 0o755, 0)
+        return TreeEntry(rel, "d", 0o755, 0)
 
     def f(rel):
-        return Entry(rel, "f", 0o644, 0)
+        return TreeEntry(rel, "f", 0o644, 0)
 
     return {"": [f("a"), d("b"), f("c")], "b": [f("b/x"), f("b/y")]}
 
