@@ -34,6 +34,7 @@ from packverify.model import (
     finding_sort_key,
 )
 from packverify.oracles import INTERNAL_ERROR, NAMES, REGISTRY, all_codes
+from packverify.oracles._base import NotApplicable
 from packverify.oracles.security import path_problems
 from packverify.pack_files import DEFAULT_INCLUDE, STDIN, NoPackFiles, find_pack_files
 from packverify.policy import NOT_RUN, Policy, apply_policy
@@ -73,14 +74,15 @@ def select_oracles(only: Iterable[str] | None = None, skip: Iterable[str] | None
 
 def select_policy(oracles: Sequence[str], require: Iterable[str] = (), ignore: Iterable[str] = ()) -> Policy:
     """The :class:`~packverify.policy.Policy` for ``--require`` (oracle names or ``all``:
-    every oracle that runs) and ``--ignore`` (finding codes); unknown or contradictory
+    every chosen oracle that applies to the pack — see :class:`~packverify.oracles._base.NotApplicable`) and ``--ignore`` (finding codes); unknown or contradictory
     names raise :class:`UsageError`."""
     import difflib
 
     required: set[str] = set()
+    applicable: frozenset[str] = frozenset()
     for name in require:
         if name == "all":
-            required.update(oracles)
+            applicable = frozenset(oracles)
         elif name not in REGISTRY:
             close = difflib.get_close_matches(name, NAMES, n=1)
             raise UsageError(f"--require: unknown oracle {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
@@ -100,7 +102,7 @@ def select_policy(oracles: Sequence[str], require: Iterable[str] = (), ignore: I
             raise UsageError(f"--ignore: unknown finding code {code!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
                              + "; every code is listed in docs/codes.md")
         ignored.add(code)
-    return Policy(frozenset(required), frozenset(ignored))
+    return Policy(frozenset(required), frozenset(ignored), applicable)
 
 
 def check_loaded(loaded: Loaded, ctx: Context, oracles: Sequence[str] = NAMES, *, debug: bool = False,
@@ -133,7 +135,7 @@ def _entry_points(name: str, module, pack, ctx: Context, foreign: bool):
     requires = getattr(module, "requires_foreign", None)
     reason = requires(pack, ctx) if requires else None
     if run is None and reason is None:
-        reason = f"the {name} oracle judges packverify JSON only"
+        reason = NotApplicable(f"the {name} oracle judges packverify JSON only")
     return run, reason
 
 
@@ -155,7 +157,8 @@ def _run_oracles(pack, ctx: Context, oracles: Sequence[str], blocked: str | None
         try:
             run, reason = _entry_points(name, module, pack, ctx, foreign)
             if reason is not None:
-                results[name] = OracleResult(name, Status.SKIPPED, reason=reason)
+                results[name] = OracleResult(name, Status.SKIPPED, reason=reason,
+                                             applies=not isinstance(reason, NotApplicable))
                 continue
             found, truncated = _collect(name, module, pack, ctx, run)
         except (KeyboardInterrupt, SystemExit):

@@ -145,6 +145,7 @@ class OracleResult:
     findings: tuple[Finding, ...] = ()
     reason: str | None = None
     ignored: int = 0  # findings of codes the user ignored (--ignore); listed in PackReport.ignored
+    applies: bool = True  # False: skipped because the oracle does not judge this kind of pack (--require all spares it)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status.value, "findings": len(self.findings)}

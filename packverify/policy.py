@@ -4,7 +4,10 @@ Two rules, applied to one pack's results after its oracles ran:
 
 * ``--require ORACLES|all``: a required oracle that was ``skipped`` (no ``--repo`` for
   ``source``, no content to recount, …) fails the verdict with one ``<oracle>.not-run``
-  finding that says why it could not run. A skip stays a skip otherwise: shown in
+  finding that says why it could not run. ``all`` requires every oracle chosen by
+  ``--only``/``--skip`` that applies to the pack: not one that does not judge its kind
+  (``structure`` for packverify JSON, ``schema`` for other formats, ``coverage`` of a
+  packverify pack without ``--require-complete``) — name it to demand it anyway. A skip stays a skip otherwise: shown in
   every report, never a pass, never a failure — ``--require`` is how a CI gate says
   "this must have been checked".
 * ``--ignore CODE``: findings of an ignored code no longer count for the verdict, but
@@ -30,6 +33,12 @@ class Policy:
 
     require: frozenset[str] = frozenset()
     ignore: frozenset[str] = frozenset()
+    # --require all: these oracles must run where they apply to the pack (OracleResult.applies)
+    require_applicable: frozenset[str] = frozenset()
+
+    def demands(self, result: OracleResult) -> bool:
+        """Whether a skip of ``result``'s oracle fails the verdict."""
+        return result.name in self.require or (result.name in self.require_applicable and result.applies)
 
 
 def not_run_finding(name: str, reason: str) -> Finding:
@@ -39,7 +48,7 @@ def not_run_finding(name: str, reason: str) -> Finding:
 
 def apply_policy(pack: PackReport, policy: Policy, strict: bool) -> PackReport:
     """``pack`` with ignored findings set aside and required-but-skipped oracles failed."""
-    if not policy.require and not policy.ignore:
+    if not policy.require and not policy.ignore and not policy.require_applicable:
         return pack
     results: dict[str, OracleResult] = {}
     set_aside: list[Finding] = []
@@ -47,7 +56,7 @@ def apply_policy(pack: PackReport, policy: Policy, strict: bool) -> PackReport:
         kept = tuple(f for f in result.findings if f.code not in policy.ignore)
         ignored = len(result.findings) - len(kept)
         set_aside.extend(f for f in result.findings if f.code in policy.ignore)
-        if result.status is Status.SKIPPED and name in policy.require:
+        if result.status is Status.SKIPPED and policy.demands(result):
             kept, status = (not_run_finding(name, result.reason or "no reason given"),), Status.FAIL
         elif result.status is Status.SKIPPED:
             status = Status.SKIPPED

@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from packverify.context import Context
 from packverify.engine import check, check_loaded, select_oracles, select_policy
 from packverify.load import parse_bytes
 from packverify.model import UNSET, PackReport, Verdict
-from packverify.oracles import NAMES
 from packverify.policy import apply_policy
 
 __all__ = ["PackAssertionError", "assert_valid_pack", "check_pack"]
 
+NEED_A_REPOSITORY = frozenset({"source", "coverage"})  # skipped without one: not demanded of check_pack(repo=None)
 FINDINGS_SHOWN = 50  # findings listed in one assertion message; the count says how many more
 
 
@@ -42,14 +43,15 @@ def check_pack(pack: str | os.PathLike | bytes, *, repo: str | os.PathLike | Non
                require: Iterable[str] | None = None, ignore: Iterable[str] = (), only: Iterable[str] | None = None,
                skip: Iterable[str] = ()) -> PackReport:
     """The report on one pack (a file or its bytes). ``require`` defaults to every oracle
-    that can run here: all of them with ``repo``, all but ``source`` without."""
-    if require is None:
-        require = ["all"] if repo is not None else [n for n in NAMES if n != "source" and n not in set(skip)]
-    if not isinstance(pack, bytes):
-        return check([os.fspath(pack)], repo=repo, strict=strict, require=require, ignore=ignore, only=only,
-                     skip=skip).packs[0]
+    that can run here and applies to the pack (``--require all``), but for the oracles that
+    compare with a repository when there is no ``repo``."""
     oracles = select_oracles(only, skip)
-    policy = select_policy(oracles, require, ignore)
+    policy = select_policy(oracles, ["all"] if require is None else require, ignore)
+    if require is None and repo is None:
+        policy = replace(policy, require_applicable=policy.require_applicable - NEED_A_REPOSITORY)
+    if not isinstance(pack, bytes):
+        report = check([os.fspath(pack)], repo=repo, strict=strict, ignore=ignore, only=only, skip=skip).packs[0]
+        return apply_policy(report, replace(policy, ignore=frozenset()), strict)  # ignored already: once is enough
     ctx = Context(repo=Path(repo) if repo is not None else None, strict=strict)
     return apply_policy(check_loaded(parse_bytes(pack, path="<bytes>"), ctx, oracles), policy, strict)
 

@@ -57,7 +57,8 @@ def test_a_pack_that_does_not_parse_fails_every_required_oracle(tmp_path):
 
 @pytest.mark.parametrize(("argv", "needle"), [
     (["--only", "budget", "--skip", "budget"], "no oracle left to run"),
-    (["--skip", "parse,schema,budget,tokens,integrity,overlap,determinism,stats,security,source"], "no oracle left"),
+    (["--skip", "parse,schema,structure,budget,tokens,integrity,overlap,determinism,stats,security,source,coverage"],
+     "no oracle left"),
     (["--require", "tokns"], "did you mean 'tokens'"),
     (["--require", "source", "--skip", "source"], "excluded by --only/--skip"),
     (["--ignore", "budget.overfow"], "did you mean 'budget.overflow'"),

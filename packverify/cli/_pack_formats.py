@@ -26,8 +26,9 @@ _OPTIONS = (
                  help="Tokenizer for --budget and for counts a format states without naming one  [default: cl100k]."),
     click.option("--claims", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
                  help="A scribe --stats output whose statistics describe the (scribe) PACK: recounted too."),
-    click.option("--require-complete", is_flag=True,
-                 help="With --repo: a tracked text file the pack leaves out is an error (coverage), not an info."),
+    click.option("--require-complete/--no-require-complete", default=None,
+                 help="With --repo: a tracked text file the pack leaves out is an error (coverage), not an info.  "
+                      "[default: no-require-complete]"),
 )
 
 

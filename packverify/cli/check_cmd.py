@@ -64,7 +64,8 @@ def _extra_report(ctx, param, values: tuple[str, ...]) -> list[tuple[str, str]]:
 @click.option("--only", multiple=True, metavar="ORACLES", help="Run only these oracles (comma-separated).")
 @click.option("--skip", multiple=True, metavar="ORACLES", help="Do not run these oracles (comma-separated).")
 @click.option("--require", multiple=True, metavar="ORACLES|all",
-              help="These oracles must run: one that is skipped fails the verdict (<oracle>.not-run).")
+              help="These oracles must run: one that is skipped fails the verdict (<oracle>.not-run). "
+                   "all: every chosen oracle that applies to the pack's format.")
 @click.option("--ignore", multiple=True, metavar="CODE",
               help="Findings of CODE do not count for the verdict; they are still listed, as ignored (repeatable).")
 @click.option("--include", multiple=True, metavar="GLOB",
@@ -113,6 +114,8 @@ def command(ctx, packs, **params) -> int:
     if config is None:
         return ExitCode.ERROR
     options = _effective(params, config)
+    if params["require_complete"] is None:  # a setting, as strict is: the format options read params
+        params["require_complete"] = bool(config.get("require_complete", False))
     fmt = options.pop("fmt")
     ctx.params.update(only=tuple(options["only"] or ()), skip=tuple(options["skip"]), strict=options["strict"],
                       require=tuple(options["require"]), ignore=tuple(options["ignore"]))  # what --attest records

@@ -23,7 +23,7 @@ import threading
 
 from packverify.counting.engines import Counter, RiptokenCounter, TiktokenCounter
 from packverify.counting.probes import self_check
-from packverify.tokenizer import VOCABULARIES, TokenizerUnavailable, release
+from packverify.tokenizer import KNOWN, TokenizerUnavailable, release
 
 ENGINES = ("auto", "fast", "tiktoken")
 DEFAULT_ENGINE = "auto"
@@ -39,9 +39,8 @@ def counter(name: str, engine: str = DEFAULT_ENGINE) -> Counter:
     :class:`~packverify.tokenizer.TokenizerUnavailable` when it cannot count."""
     if engine not in ENGINES:
         raise ValueError(f"unknown tokenizer engine {engine!r} (choose from {', '.join(ENGINES)})")
-    if name not in VOCABULARIES:
-        raise TokenizerUnavailable(
-            f"no vocabulary for tokenizer {name!r} is installed (available: {', '.join(VOCABULARIES)})")
+    if name not in KNOWN:
+        raise TokenizerUnavailable(f"unknown tokenizer {name!r} (known: {', '.join(KNOWN)})")
     with _lock:
         key = (name, engine)
         if key not in _built:

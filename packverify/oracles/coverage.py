@@ -21,7 +21,7 @@ from pathlib import Path
 
 from packverify.format import ZERO_COMMIT
 from packverify.model import Finding, Severity
-from packverify.oracles._base import INFO, Code
+from packverify.oracles._base import INFO, Code, NotApplicable
 from packverify.repo_source import RepoError, RepoSource, is_git, is_text
 from packverify.view import as_str
 
@@ -47,8 +47,8 @@ def _no_repo(ctx) -> str | None:
 
 def requires(pack, ctx) -> str | None:
     if not ctx.require_complete:
-        return ("a packverify pack is a token-budgeted selection of its repository; --require-complete asks whether "
-                "it holds every tracked text file")
+        return NotApplicable("a packverify pack is a token-budgeted selection of its repository; --require-complete "
+                             "asks whether it holds every tracked text file")
     return _no_repo(ctx)
 
 

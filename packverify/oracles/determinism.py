@@ -23,7 +23,7 @@ from packverify.canonical import first_noncanonical_byte, jcs_bytes
 from packverify.format import CHUNK_ID_SCHEME, SERIALIZATION, canonical_chunk_id, chunk_order_key
 from packverify.json_locate import locate
 from packverify.model import Finding, Severity
-from packverify.oracles._base import ERROR, WARNING, Code
+from packverify.oracles._base import ERROR, WARNING, Code, NotApplicable
 from packverify.pointer import to_pointer
 from packverify.view import as_str
 
@@ -98,8 +98,9 @@ def _bytes(pack) -> Iterator[Finding]:
 
 
 def requires_foreign(view, ctx) -> str:
-    return (f"canonical bytes, order and ids are rules of packverify JSON, not of {view.noun}; whether its "
-            "packer rebuilds it byte for byte is packverify repro's question (packverify convert makes it canonical)")
+    return NotApplicable(f"canonical bytes, order and ids are rules of packverify JSON, not of {view.noun}; whether "
+                         "its packer rebuilds it byte for byte is packverify repro's question (packverify convert "
+                         "makes it canonical)")
 
 
 def _spellings(doc, raw: bytes, offset: int) -> tuple[tuple, str, str]:

@@ -20,7 +20,7 @@ from importlib import resources
 import jsonschema_rs
 
 from packverify.model import Finding, json_type
-from packverify.oracles._base import ERROR, Code, short
+from packverify.oracles._base import ERROR, Code, NotApplicable, short
 
 NAME = "schema"
 
@@ -184,4 +184,4 @@ def check(pack, ctx) -> Iterator[Finding]:
 
 
 def requires_foreign(view, ctx) -> str:
-    return f"{view.noun} has no JSON Schema: its reader judges its structure (see structure)"
+    return NotApplicable(f"{view.noun} has no JSON Schema: its reader judges its structure (see structure)")

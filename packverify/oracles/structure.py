@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from packverify.model import Finding
+from packverify.oracles._base import NotApplicable
 from packverify.readers import codes as reader_codes
 
 NAME = "structure"
@@ -26,7 +27,7 @@ CODES = {code: info for code, info in reader_codes.CODES.items() if code.startsw
 
 
 def requires(pack, ctx) -> str:
-    return "the schema oracle judges the structure of packverify JSON"
+    return NotApplicable("the schema oracle judges the structure of packverify JSON")
 
 
 def check(pack, ctx) -> Iterator[Finding]:

