@@ -3,8 +3,10 @@
 Subjects are the packs that could be read, each named as given on the command line
 with its sha256. The predicate holds the verdict; per pack, each oracle's status and
 finding counts by severity; the options that can change the verdict; packverify's
-version; the lock it was installed from (provenance.py); and the run's environment
-section. Field by field: docs/attestation.md. Pure: everything arrives as arguments.
+version; the lock it was installed from (provenance.py); the run's environment section
+(as its run log has it) and, apart, the engine that counted each tokenizer (what the
+report adds to its environment after the run). Every severity is counted, ``info``
+included: a count of zero says so. Field by field: docs/attestation.md. Pure: everything arrives as arguments.
 Leaves alone: the findings themselves (the report has them; the attestation says
 how many, so it stays small and carries no pack content).
 """
@@ -56,6 +58,10 @@ def _pack(pack: PackReport) -> dict[str, Any]:
 
 def check_predicate(report: Report, options: CheckOptions, *, version: str, lock: dict[str, Any],
                     environment: dict[str, Any]) -> dict[str, Any]:
+    """``environment``: the report's; its ``counting`` (known only after the run, so not in
+    the run log's environment) becomes the predicate's own ``counting``."""
+    environment = dict(environment)
+    counting = environment.pop("counting", {})
     return {
         "verdict": report.verdict.value,
         "findings": severity_counts(f for p in report.packs for f in p.findings),
@@ -64,6 +70,7 @@ def check_predicate(report: Report, options: CheckOptions, *, version: str, lock
         "packverify": {"version": version},
         "lock": lock,
         "environment": environment,
+        "counting": counting,
     }
 
 

@@ -92,14 +92,17 @@ def test_the_statement_records_the_run(good, bad, keys, here):
     assert pred["packs"][1]["oracles"]["budget"]["status"] == "fail"
     for pack, reported in zip(pred["packs"], report["packs"]):
         severities = [f["severity"] for f in reported["findings"]]
-        assert pack["findings"] == {"error": severities.count("error"), "warning": severities.count("warning")}
+        assert pack["findings"] == {"error": severities.count("error"), "warning": severities.count("warning"),
+                                    "info": severities.count("info")}
     assert pred["findings"]["error"] == sum(p["findings"]["error"] for p in pred["packs"]) > 0
     assert pred["options"] == {"strict": True, "only": [], "skip": ["security"], "repo": None,
-                               "oracles": ["parse", "schema", "budget", "tokens", "integrity", "overlap",
-                                           "determinism", "stats", "source"],
+                               "oracles": ["parse", "schema", "structure", "budget", "tokens", "integrity", "overlap",
+                                           "determinism", "stats", "source", "coverage"],
                                "max_bytes": 512 * 1024 * 1024, "max_findings": 7, "require": [], "ignore": []}
     assert pred["packverify"] == {"version": report["tool"]["version"]}
-    assert pred["environment"] == report["environment"]
+    environment = dict(report["environment"])
+    assert pred["counting"] == environment.pop("counting") != {}  # the report's, kept apart (counted: tokens ran)
+    assert pred["environment"] == environment
 
 
 def test_the_lock_it_was_installed_from(good, keys, here):
@@ -118,7 +121,8 @@ def test_the_environment_is_the_run_logs(good, keys, here):
     assert code == 0
     log = json.loads((here / "log.json").read_text())
     assert log["status"] == "finished"
-    assert _statement(here / "a.json")["predicate"]["environment"] == log["environment"]
+    predicate = _statement(here / "a.json")["predicate"]
+    assert predicate["environment"] == log["environment"] and predicate["counting"] == log["counting"]
 
 
 def test_repo_commit_and_dirty_state(good, keys, here):
