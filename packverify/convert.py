@@ -15,7 +15,8 @@ working tree, or ``rev``), exactly:
 3. else (no ``repo``, a path not in it, a text found nowhere) the chunk is the packed text
    itself as lines 1..N — said in a note, and ``check --repo`` then reports it.
 
-A range the format states (PackRepo) is kept; a full chunk the tool wrote as documented
+A range the format states (PackRepo) is kept (a range its own text contradicts — a full
+chunk of another number of lines — becomes the text's lines from the stated start, with a note); a full chunk the tool wrote as documented
 gets the file's own lines. Left out, each with a note: entries holding a stand-in instead
 of text, empty texts, files whose bytes are not UTF-8 (packverify JSON carries UTF-8 text
 only), and a second entry of the same range. So a pack that passes ``check --repo``
@@ -106,9 +107,10 @@ def _selection(pack: ForeignPack, entry: PackedFile, text: str, path: str, data:
                repo_given: bool) -> Selection | None:
     """``text`` is ``entry.text``, known not to be ``None`` (stand-ins are left out before)."""
     whole = Selection(path, 1, count_lines(text), text, entry.mode)
+    stated = _stated_range(entry, text, notes)
     if data is None:
-        if entry.start_line is not None and entry.end_line is not None:
-            return Selection(path, entry.start_line, entry.end_line, text, entry.mode)
+        if stated is not None:
+            return Selection(path, stated[0], stated[1], text, entry.mode)
         why = "not a file in the repository" if repo_given else "no --repo to recover its range from"
         notes.append(f"{entry.path}: lines 1-{whole.end_line} of its packed text ({why})")
         return whole
@@ -119,8 +121,8 @@ def _selection(pack: ForeignPack, entry: PackedFile, text: str, path: str, data:
                      "UTF-8 text only")
         return None
     wanted = tool_text(data, path, pack.tool, pack.transformations)
-    if entry.start_line is not None and entry.end_line is not None:
-        return _ranged(entry, text, entry.start_line, entry.end_line, path, file_text, wanted)
+    if stated is not None:
+        return _ranged(entry, text, stated[0], stated[1], path, file_text, wanted)
     if entry.mode != FULL:
         return Selection(path, 1, max(1, count_lines(file_text)), text, entry.mode)
     if text == wanted.text:
@@ -131,6 +133,23 @@ def _selection(pack: ForeignPack, entry: PackedFile, text: str, path: str, data:
     notes.append(f"{entry.path}: its packed text is not the repository's file nor lines of it: lines "
                  f"1-{whole.end_line} of the packed text (check --repo reports the difference)")
     return whole
+
+
+def _stated_range(entry: PackedFile, text: str, notes: list[str]) -> tuple[int, int] | None:
+    """The range the format states for ``entry``, or ``None`` when it states none. A stated
+    range its own text contradicts (a full chunk of another number of lines, a start before
+    line 1, an end before the start) cannot be carried over as it is — packverify JSON would
+    fail its own structure — so the text's lines from the stated start are kept, with a note
+    (``check`` reports the pack's false claim)."""
+    start, end = entry.start_line, entry.end_line
+    if start is None or end is None:
+        return None
+    first = max(1, start)
+    last = first + count_lines(text) - 1 if entry.mode == FULL else max(first, end)
+    if (first, last) != (start, end):
+        notes.append(f"{entry.path}: the pack states lines {start}-{end}, its text is lines {first}-{last}: "
+                     f"converted as lines {first}-{last}")
+    return first, last
 
 
 def _ranged(entry: PackedFile, text: str, start: int, end: int, path: str, file_text: str,

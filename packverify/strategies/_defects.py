@@ -497,11 +497,29 @@ INJECTORS: Mapping[str, Injector] = MappingProxyType({inj.code: inj for inj in (
     Injector("security.secret", _secret),
 )})
 
+# Codes only a pack in another format can raise (its reader or ForeignView): a packverify
+# JSON pack, which every strategy here makes, has no bytes for them (tests/readers plants them).
+_STRUCTURE = ("ambiguous-boundary", "index-mismatch", "invalid-escape", "invalid-header", "malformed-header",
+              "missing-path", "missing-section", "not-in-tree", "unexpected-text", "unterminated-entry",
+              "unterminated-section")
+FOREIGN_ONLY: Mapping[str, str] = MappingProxyType({
+    "parse.empty": "a foreign reader's code: the JSON loader calls empty input parse.invalid-json",
+    "parse.not-this-format": "a foreign reader's code: input forced onto a format it is not",
+    "coverage.left-out": "judged for a packverify pack only with --require-complete and a git repository",
+    "overlap.duplicate-file": "packs without line ranges only: a packverify chunk twice is overlap.shared-lines",
+    "stats.count-mismatch": "a foreign pack's stated counts; packverify JSON's have stats.total-*",
+    "source.transformed": "a foreign tool's documented transformations; packverify JSON states none",
+    "source.not-compared": "a foreign pack's stand-ins and summaries; packverify JSON's are compared by range",
+    **{f"structure.{name}": "the structure oracle judges foreign packs only (schema judges packverify JSON)"
+       for name in _STRUCTURE},
+})
+
 EXCLUDED: Mapping[str, str] = MappingProxyType({
     "parse.too-large": "a property of the reader's size limit (read_pack / --max-bytes), not of the bytes",
     "schema.violation": "no keyword of spec/index.schema.json maps to it (every keyword it uses has its own code)",
     **{code: f"needs a repository beside the pack: see SOURCE_INJECTORS (needs={inj.needs!r})"
        for code, inj in SOURCE_INJECTORS.items()},
+    **FOREIGN_ONLY,
 })
 
 

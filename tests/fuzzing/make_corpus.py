@@ -173,6 +173,13 @@ def packs() -> dict[str, bytes]:
         "tokens.not-recounted": lambda d: d["chunks"][0].pop("content"),
         "tokens.real-overflow": _claims_fit_real_counts_do_not,
         "security.non-normalized-path": _set(("chunks", 0, "file_path"), "docs//a b~c.md"),
+        "security.bidi-control": _set(("chunks", 2, "file_path"), "src/app\u202e.py"),
+        "security.invisible-character": _set(("chunks", 0, "file_path"), "READ\u200bME.md"),
+        "security.git-internal-path": _set(("chunks", 0, "file_path"), ".git/config"),
+        "security.non-nfc-path": _set(("chunks", 3, "file_path"), "src/bu\u0308ro.py"),  # NFD of src/büro.py
+        "security.normalization-collision": _set(("chunks", 2, "file_path"), "src/bu\u0308ro.py"),
+        "security.case-collision": _set(("chunks", 1, "file_path"), "readme.md"),
+        "security.machine-path": _set(("metadata", "repo_info", "path"), "/home/alice/src/app"),
         "security.secret": _secret,
         "source.line-range": _beyond_the_end,
         # checked against the committed fixture (test_fuzzers.py); against the plain one it is source.working-tree

@@ -7,7 +7,7 @@ Random bytes are almost never UTF-8, so a stream of them tests one branch of the
   values replaced (by edge numbers, strings, literals, objects, arrays), removed or
   added, and written again — still JSON, so every oracle gets to judge it; sometimes
   one number is then written as an extreme literal (NaN, 1e400, 10^30, -0.0 …);
-* **mutated seed bytes** (15%): one to four byte-level edits — a dictionary token
+* **mutated seed bytes** (15%, the seeds in turn): one to four byte-level edits — a dictionary token
   inserted, a byte changed, a span deleted or duplicated, the end cut off on a
   character boundary;
 * **made-up documents** (25%): a random tree of objects and arrays whose keys are the
@@ -161,12 +161,16 @@ def raw_inputs(count: int, seed: str = SEED) -> list[bytes]:
     rng = random.Random(seed)
     seeds, dictionary = _seeds(), _dictionary()
     out = []
+    mutated = 0
     for _ in range(count):
         kind = rng.random()
         if kind < 0.4:
             out.append(_edit(rng, rng.choice(seeds)))
         elif kind < 0.55:
-            out.append(_mutate(rng, rng.choice(seeds), dictionary))
+            # the seeds in turn, not drawn: each parse.* seed (a branch of its own) gets its
+            # share of byte edits whatever the number of seeds (a drawn choice missed some)
+            out.append(_mutate(rng, seeds[mutated % len(seeds)], dictionary))
+            mutated += 1
         elif kind < 0.8:
             out.append(_document(rng))
         elif kind < 0.9:
