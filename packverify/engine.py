@@ -20,7 +20,7 @@ from typing import BinaryIO
 import packverify.readers as readers
 from packverify import sharding
 from packverify.context import Context
-from packverify.foreign_view import ClaimsError, ForeignView, open_foreign
+from packverify.foreign_view import ClaimsError, ForeignView, choose_reader, open_foreign, view_of
 from packverify.load import DEFAULT_MAX_BYTES, Loaded, LoadError, parse_bytes, read_pack
 from packverify.model import (
     Finding,
@@ -312,18 +312,17 @@ def _context(context: Context | None, repo, strict: bool, jobs: int, max_finding
     return ctx
 
 
-def _read(path: str, max_bytes: int, stdin: BinaryIO | None) -> Loaded:
-    """The pack at ``path``, or from ``stdin`` for ``-`` (named ``<stdin>`` in reports)."""
-    if path != STDIN:
-        try:
-            return read_pack(path, max_bytes=max_bytes)
-        except LoadError as exc:
-            raise UsageError(str(exc)) from exc
+def _stdin_bytes(max_bytes: int, stdin: BinaryIO | None) -> bytes:
+    """Up to ``max_bytes + 1`` bytes of standard input (one more than allowed says "too large")."""
     stream = stdin if stdin is not None else sys.stdin.buffer
     try:
-        raw = stream.read(max_bytes + 1)
+        return stream.read(max_bytes + 1)
     except OSError as exc:
         raise UsageError(f"cannot read standard input: {exc.strerror or exc}") from exc
+
+
+def _stdin_pack(raw: bytes, max_bytes: int) -> Loaded:
+    """packverify JSON from standard input (named ``<stdin>`` in reports)."""
     if len(raw) > max_bytes:
         return Loaded(STDIN_NAME, b"", hashlib.sha256(raw).hexdigest(), findings=[Finding(
             "parse.too-large", (), f"standard input is over the limit of {max_bytes} bytes (--max-bytes)",
@@ -331,19 +330,36 @@ def _read(path: str, max_bytes: int, stdin: BinaryIO | None) -> Loaded:
     return parse_bytes(raw, path=STDIN_NAME)
 
 
+def _stdin_foreign(raw: bytes, ctx: Context, max_bytes: int) -> ForeignView | None:
+    """Standard input as a foreign pack, or ``None`` when it is packverify JSON (or too large)."""
+    if len(raw) > max_bytes:
+        return None
+    try:
+        module = choose_reader(raw[:readers.HEAD_BYTES], STDIN_NAME, ctx.input_format)
+        return None if module is None else view_of(raw, STDIN_NAME, ctx, module.NAME)
+    except (readers.UnknownFormat, readers.AmbiguousFormat, ClaimsError, RepoError) as exc:
+        raise UsageError(f"{STDIN_NAME}: {exc}") from exc
+
+
 def check_path(path: str, ctx: Context, oracles: Sequence[str], max_bytes: int, debug: bool,
                stdin: BinaryIO | None = None) -> PackReport:
     """One pack file checked: a foreign pack through its reader, else packverify JSON
-    (``-``: packverify JSON from ``stdin``). Raises :class:`UsageError` when the file
-    cannot be read or its format is unknown."""
-    if path != STDIN:
-        foreign = _open_foreign(path, ctx, max_bytes)
-        if foreign is not None:
-            try:
-                return check_foreign(foreign, ctx, oracles, debug=debug)
-            finally:
-                foreign.close()
-    loaded = _read(path, max_bytes, stdin)
+    (``-``: standard input, ``stdin``). Raises :class:`UsageError` when the file cannot
+    be read or its format is unknown."""
+    raw = _stdin_bytes(max_bytes, stdin) if path == STDIN else None
+    foreign = _open_foreign(path, ctx, max_bytes) if raw is None else _stdin_foreign(raw, ctx, max_bytes)
+    if foreign is not None:
+        try:
+            return check_foreign(foreign, ctx, oracles, debug=debug)
+        finally:
+            foreign.close()
+    if raw is not None:
+        loaded = _stdin_pack(raw, max_bytes)
+    else:
+        try:
+            loaded = read_pack(path, max_bytes=max_bytes)
+        except LoadError as exc:
+            raise UsageError(str(exc)) from exc
     loaded.release_raw()  # canonical bytes are not needed again: peak memory −1× the file
     return check_loaded(loaded, ctx, oracles, debug=debug)
 

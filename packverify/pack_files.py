@@ -12,10 +12,11 @@ existing file is expanded here (``**`` spans directories; hidden entries and the
 trees are left out unless the pattern names them), so a CI step can pass patterns
 through unexpanded, on any shell.
 
-Recognition is by content, never by file name: today our JSON packs only (the keys
-``"chunks"`` and ``"budget_info"`` appear as object keys). Readers of foreign pack
-formats (``packverify/readers/``) plug in at :func:`not_a_pack`, the one place that
-decides. Leaves alone: whether a recognised pack is valid (the oracles).
+Recognition is by content, never by file name: our JSON packs (the keys ``"chunks"``
+and ``"budget_info"`` appear as object keys), and any file a reader of a foreign pack
+format (``packverify/readers/``) recognises from its first bytes — a repomix JSON output,
+or an XML/Markdown/text pack when ``--include`` lets such files in. :func:`not_a_pack`
+is the one place that decides. Leaves alone: whether a recognised pack is valid (the oracles).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path, PurePosixPath
 
 import pathspec
 
+import packverify.readers as readers
 from packverify.format import VENDORED_DIRS
 
 STDIN = "-"
@@ -56,8 +58,8 @@ class PackFiles:
 def not_a_pack(path: str) -> str | None:
     """Why the file at ``path`` is not a pack any reader recognises, or ``None`` if it is one.
 
-    Our JSON packs only, today: a byte search for the two keys every pack has (escaped
-    quotes inside strings cannot match). The readers of foreign formats join here."""
+    Our JSON packs by a byte search for the two keys every pack has (escaped quotes inside
+    strings cannot match); any other file by the readers' detection of its first bytes."""
     try:
         with open(path, "rb") as handle:
             if os.fstat(handle.fileno()).st_size == 0:
@@ -73,9 +75,18 @@ def not_a_pack_data(data) -> str | None:
     if not len(data):
         return "not a pack: empty input"
     missing = [name for name, key in _KEYS.items() if not key.search(data)]
-    if missing:
-        return "not a pack: no " + " or ".join(f'"{name}"' for name in missing) + " key"
-    return None
+    if not missing or _foreign_format(data) is not None:
+        return None
+    return "not a pack: no " + " or ".join(f'"{name}"' for name in missing) + " key"
+
+
+def _foreign_format(data) -> str | None:
+    """The one foreign pack format a reader is sure of from the first bytes (a repomix
+    JSON output under ``*.json``), else ``None`` (unknown, or several formats tie)."""
+    try:
+        return readers.detect(bytes(data[:readers.HEAD_BYTES])).NAME
+    except (readers.UnknownFormat, readers.AmbiguousFormat):
+        return None
 
 
 def find_pack_files(paths: Sequence[str], *, include: Iterable[str] = DEFAULT_INCLUDE, exclude: Iterable[str] = (),

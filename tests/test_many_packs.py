@@ -13,16 +13,16 @@ from packverify import sharding
 
 @pytest.fixture
 def packs_dir(tmp_path):
-    """Twelve packs: valid ones in two tokenizers, a defective one, a malformed one, and
-    a nested directory."""
+    """Twelve packs: valid ones in two tokenizers, a defective one, two malformed ones
+    (recognisable as packs: ``check DIR`` skips JSON that is not one), and a nested directory."""
     root = tmp_path / "packs"
     (root / "sub").mkdir(parents=True)
     docs = [valid_doc(), valid_doc(tokenizer="o200k"),
             mutated(lambda d: d["chunks"][0].update(tokens=d["chunks"][0]["tokens"] + 1))]
     for i in range(10):
         write(root / ("sub" if i % 3 == 0 else ""), f"p{i:02d}.json", docs[i % 3])
-    write(root, "broken.json", raw=b'{"chunks": [')
-    write(root, "dup.json", raw=b'{"a": 1, "a": 2}')
+    write(root, "broken.json", raw=b'{"budget_info": {}, "chunks": [')  # a pack cut short
+    write(root, "dup.json", raw=b'{"budget_info": {}, "chunks": [], "chunks": []}')  # a key twice
     return root
 
 

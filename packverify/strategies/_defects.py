@@ -434,9 +434,12 @@ def _secret(draw, doc):
     i = pick_chunk(draw, doc, is_full)
     c = doc["chunks"][i]
     lines = reference_lines(c["content"])
-    k = draw(st.integers(0, len(lines) - 1))
+    secret = choose(draw, _secret_line())
+    # A PEM header alone is a key only where its body can follow: the chunk's last line
+    # (docs/security.md; mid-text, a header followed by code is a string constant).
+    k = len(lines) - 1 if secret.startswith("-----BEGIN") else draw(st.integers(0, len(lines) - 1))
     ending = "\n" if lines[k].endswith("\n") else ""
-    lines[k] = choose(draw, _secret_line()) + ending
+    lines[k] = secret + ending
     edit_content(doc, i, "".join(lines))
     refresh(doc, order=False)
     return planted(doc, f"a credential in /chunks/{i}/content line {k + 1}")

@@ -75,8 +75,10 @@ def test_end_to_end_from_a_clean_environment(clean_env, tmp_path):
         done = _run([packverify, "check", "self.json", "--strict", "--repo", repo, "--format", "json"], cwd=work, env=env)
         report = json.loads(done.stdout)
         assert report["verdict"] == "pass"
+        # every oracle passes; structure and coverage judge packs in other formats only
+        foreign_only = {"structure", "coverage"}
         assert {n: o["status"] for n, o in report["packs"][0]["oracles"].items()} == {
-            n: "pass" for n in report["packs"][0]["oracles"]}
+            n: "skipped" if n in foreign_only else "pass" for n in report["packs"][0]["oracles"]}
         first = (work / "self.json").read_bytes()
         _run([packverify, "pack", repo, "--budget", "8000", "-o", "again.json", "-q"], cwd=work, env=env)
         assert (work / "again.json").read_bytes() == first, "two packs of the same input differ"

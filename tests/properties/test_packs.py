@@ -141,7 +141,11 @@ def test_a_failing_pack_shrinks_to_one_line_of_one_file():
 
 def test_a_failing_repository_shrinks_to_the_files_that_matter():
     repo = find(repos(), lambda r: sum(f.size for f in r if f.packable) > 5000, settings=SHRINK)
-    assert len([f for f in repo if f.packable]) <= 2, repo
+    sizes = sorted((f.size for f in repo if f.packable), reverse=True)
+    # One file carries the size; at most two crumbs of a line or so remain (a local minimum
+    # hypothesis can reach: deleting a crumb drops below 5000 and a file's repeat count
+    # never grows while shrinking), never a spread of real files.
+    assert len(sizes) <= 3 and sum(sizes[1:]) <= 40 and sizes[0] > 4900, repo
     repo = find(repos(), lambda r: any(f.kind == "binary" for f in r), settings=SHRINK)
     assert [f.kind for f in repo] == ["binary"], repo
 
