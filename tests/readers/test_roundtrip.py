@@ -11,7 +11,7 @@ generators never consult a reader.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from renderers import RENDERERS
 
@@ -39,6 +39,11 @@ UNREPRESENTABLE = {
     "files-to-prompt": {"---", "\n---\nfake/ftp.txt\n---"},
     "scribe": {"### path: fake.py lines: 1 mode: python", "\n\n### path: fake.py lines: 1 mode: python"},
 }
+
+# What detection cannot recognise (docs/fuzzing.md, known limits): files-to-prompt's plain
+# and Markdown styles begin with the first path, and a first path beginning with one of
+# these is taken for another format's opening; --input-format reads such a pack.
+UNDETECTABLE_FIRST_CHARS = {"files-to-prompt": "<#{=", "files-to-prompt-markdown": "<#{="}
 
 _SEGMENT = st.text(alphabet=st.sampled_from(list("abcXYZ019_-.é日ф<&'\"` ")), min_size=1, max_size=8).map(
     lambda s: s.strip(" ") or "x").filter(lambda s: s not in (".", ".."))
@@ -75,6 +80,7 @@ def test_round_trip(variant):
 
     @given(repos(lines))
     def check(files):
+        assume(files[0][0][:1] not in UNDETECTABLE_FIRST_CHARS.get(variant, ""))
         raw, expected = render(files)
         pack = readers.read(raw, "generated")
         assert pack.format == name
