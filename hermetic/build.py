@@ -250,7 +250,7 @@ class SuiteBuild:
 
     def _repro(self, sh, out: Path) -> None:
         with self.rec.phase("repro", self.suite.name, 1) as phase:
-            done = sh("packverify repro --repo /tmp/src --format json --output /out/repro -- "
+            done = sh("packverify repro --repo /tmp/src --format json --artifacts /out/repro -- "
                       f"packverify pack {{repo}} --budget {REFERENCE_BUDGET} -o {{out}} > /out/repro.json")
             try:
                 report = json.loads((out / "repro.json").read_text())

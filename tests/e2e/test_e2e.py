@@ -126,7 +126,7 @@ def test_end_to_end_from_a_clean_environment(clean_env, tmp_path):
 
     # repro: the reference packer is byte-reproducible under varied environments (exit 0) …
     done = _run([packverify, "repro", "--repo", gen, "--runs", "2", "--vary", "path,cwd,order,home,tz,umask,hashseed,env",
-                 "--budget", "4000", "--format", "json", "--output", "repro-ok", "--",
+                 "--budget", "4000", "--format", "json", "--artifacts", "repro-ok", "--",
                  packverify, "pack", "{repo}", "--budget", "{budget}", "-o", "{out}", "-q", "--no-run-log"],
                 cwd=work, env=env)
     repro = json.loads(done.stdout)
@@ -134,7 +134,7 @@ def test_end_to_end_from_a_clean_environment(clean_env, tmp_path):
     assert _runlog(work / "repro-ok" / "repro.run.json")["exit_code"] == 0
     # … and a command with a clock inside is not (exit 1, cause "inherent")
     done = _run([packverify, "repro", "--repo", gen, "--runs", "2", "--vary", "tz", "--format", "json",
-                 "--output", "repro-bad", "--", "sh", "-c", "date +%s%N > {out}"], cwd=work, env=env, expect=1)
+                 "--artifacts", "repro-bad", "--", "sh", "-c", "date +%s%N > {out}"], cwd=work, env=env, expect=1)
     repro = json.loads(done.stdout)
     assert repro["verdict"] == "fail" and repro["causes"] == ["inherent"]
     assert _runlog(work / "repro-bad" / "repro.run.json")["exit_code"] == 1
