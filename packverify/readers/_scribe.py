@@ -58,7 +58,8 @@ def stats_claims(stats: dict[str, Any], offsets: dict[str, int], locate: Locator
                  pack_text: str | None, sections: int | None, target_budget: Any) -> list[Claim]:
     """The claims of ``finalized_pack`` about a pack whose text is ``pack_text`` (``None``:
     not known here — the claims are stated but cannot be recomputed)."""
-    final = (stats.get("performance_stats") or {}).get("finalized_pack") if isinstance(stats, dict) else None
+    performance = stats.get("performance_stats") if isinstance(stats, dict) else None
+    final = performance.get("finalized_pack") if isinstance(performance, dict) else None  # a list here: no claims
     if not isinstance(final, dict):
         return []
     known = pack_text is not None

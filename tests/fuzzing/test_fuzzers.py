@@ -41,10 +41,6 @@ RANDOM_INPUTS = {"check_raw": 400, "check_structured": 120, "pack": 40, "convert
 # same way are tolerated (as xfail) too. Fixed crashes' reproducers are corpus/*/regress-*.
 KNOWN_OPEN: dict[str, tuple[str, str]] = {
     # regressions/<target>/<name>: (failure signature — a "Type: message" substring, what is wrong)
-    "read_scribe_stats/performance-stats-not-an-object": (
-        "AttributeError: '", "packverify/readers/_scribe.py stats_claims: a statistics block whose "
-        "performance_stats is a list or a string (not an object) raises AttributeError ('list' object has no "
-        "attribute 'get') instead of a structure finding — the reader raises"),
 }
 
 
