@@ -147,3 +147,28 @@ def test_merging_a_one_module_run_replaces_only_that_module():
     others = [m for m in modules if m != oracle]
     assert all(merged["modules"][m] == baseline["modules"][m] and merged["tests"][m] == NOW["tests"] for m in others)
     assert merged["overall"]["total"] == baseline["overall"]["total"] - baseline["modules"][oracle]["total"] + 1
+
+
+def test_added_test_files_keep_a_result_current_changed_ones_do_not(tmp_path):
+    """A score measured without a test file added since is a lower bound (a mutant is killed
+    when any test fails), so it stays current; a changed or removed test file, or another
+    [tool.mutmut] table, makes it stale."""
+    script = _script()
+    modules = ["packverify/oracles/budget.py"]
+    recorded = {"tests": "before", "config": "c1", "files": {"tests/a.py": "1", "tests/b.py": "2"}, "mutmut": "3.8.1"}
+    baseline = script.merge_baseline(None, {"modules": {modules[0]: _counts(95, 5)}, "survivors": {}}, modules, 0.90,
+                                     measured_with=recorded)
+    baseline["sources"] = {modules[0]: script.source_digest(modules[0])}
+    path = tmp_path / script.BASELINE
+    path.write_text(json.dumps(baseline), encoding="utf-8")
+
+    def check(files, config="c1"):
+        now = {"tests": "now", "config": config, "files": files, "mutmut": "3.8.1"}
+        return script.check_baseline(path, modules, 0.90, measured_with=now)
+
+    stale = [f"the tests changed since {modules[0]}'s mutation result was recorded"]
+    assert check({"tests/a.py": "1", "tests/b.py": "2", "tests/new.py": "3"}) == []
+    assert check({"tests/a.py": "1", "tests/b.py": "changed"}) == stale
+    assert check({"tests/a.py": "1"}) == stale
+    assert check({"tests/a.py": "1", "tests/b.py": "2"}, config="c2") == stale
+    assert script.only_added(recorded, {"config": "c1", "files": {"tests/a.py": "x"}}) == ["tests/a.py", "tests/b.py"]
