@@ -436,3 +436,53 @@ def test_skipped_for_scribe_stats_which_describes_a_pack(tmp_path):
     assert status.status == Status.SKIPPED
     assert status.reason == (f"scribe output (scribe-stats) describes a pack but holds none (check that pack "
                              f"with --claims {tmp_path / 'pack.txt'})")
+
+
+def test_a_transformed_file_that_also_differs_gets_only_the_error(tmp_path):
+    repo = make_repo(tmp_path, {"a.py": b"x\r\ny\r\n"})
+    _, found = source(check(tmp_path, ftp(("a.py", "x\nz\n")), "files-to-prompt", repo))
+    assert [(f.code, f.message) for f in found] == [
+        ("source.content-mismatch", "a.py: line 2 differs from the file in the working tree")]
+
+
+def test_text_going_on_past_a_file_without_final_newline(tmp_path):
+    repo = make_repo(tmp_path, {"a.py": b"x = 1"})
+    _, found = source(check(tmp_path, ftp(("a.py", "x = 1\ny\n")), "files-to-prompt", repo))
+    assert [(f.message, f.expected, f.actual) for f in found] == [
+        ("a.py: line 2 differs from the file in the working tree", None, "y")]
+
+
+def test_text_cut_before_its_last_newline(tmp_path):
+    repo = make_repo(tmp_path, {"a.py": b"x = 1\ny\n"})
+    _, found = source(check(tmp_path, ftp(("a.py", "x = 1")), "files-to-prompt", repo))
+    assert [(f.message, f.expected, f.actual) for f in found] == [
+        ("a.py: line 2 differs from the file in the working tree: the packed text stops there, the file goes on to "
+         "line 2 (truncated)", "y", None)]
+
+
+def test_empty_packed_text_is_truncation_not_an_empty_file_s_text(tmp_path):
+    repo = make_repo(tmp_path, {"a.py": b"x\n", "e.txt": b""})
+    _, found = source(check(tmp_path, ftp(("a.py", ""), ("e.txt", "")), "files-to-prompt", repo))
+    assert [f.message for f in found] == [
+        "a.py: line 1 differs from the file in the working tree: the packed text stops there, the file goes on to "
+        "line 1 (truncated)"]
+
+
+def test_a_range_holding_its_own_whole_file_is_not_called_swapped(tmp_path):
+    repo = make_repo(tmp_path, {"a.py": b"l1\nl2\n"})
+    _, found = source(check(tmp_path, packrepo(("a.py", 1, 1, "full", "l1\nl2\n")), "packrepo", repo))
+    assert [(f.message, f.expected, f.actual) for f in found] == [
+        ("a.py: line 2 differs from the file in the working tree", "", "l2")]  # reference "l1\n" splits to ["l1", ""]
+
+
+def test_scribe_stats_reason_comes_before_a_missing_repo(tmp_path):
+    stats = (Path(__file__).parent.parent / "data" / "foreign" / "scribe-1.0.0" / "stats.txt").read_bytes()
+    status, _ = source(check(tmp_path, stats, "scribe-stats", None))
+    assert status.reason.startswith("scribe output (scribe-stats) describes a pack but holds none")
+
+
+def test_unreproducible_processing_reason_comes_before_no_file(tmp_path):
+    repo = make_repo(tmp_path, {"a.py": b"x\n"})
+    status, _ = source(check(tmp_path, repomix_xml(notes="line numbers have been added, "), "repomix-xml", repo))
+    assert status.reason == ("repomix output (repomix-xml) states that its content was processed in a way packverify "
+                             "cannot reproduce exactly (line-numbers-added): not compared")
