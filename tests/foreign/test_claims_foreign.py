@@ -16,9 +16,20 @@ from pathlib import Path
 import pytest
 from helpers import run_captured
 
-from packverify import engine
+from packverify import counting, engine
 from packverify.context import Context
+from packverify.counting import Counter
+from packverify.foreign_view import (
+    RATIO_TOLERANCE,
+    ClaimVerdict,
+    ForeignView,
+    StatedClaim,
+    TokenServices,
+    judge_claim,
+)
 from packverify.model import Location, Severity, Status
+from packverify.oracles import integrity, stats
+from packverify.readers.base import Claim, ForeignPack
 from packverify.strategies import reference_token_count
 
 RULE = "=" * 50
@@ -450,3 +461,125 @@ def test_packrepo_wrong_digest_string(tmp_path):
     assert found.code == "integrity.manifest-digest-mismatch"
     body = text[text.index("\n\n### path: ") + 2:]
     assert (found.expected, found.actual) == (packrepo_digest(index["chunks"], body), "0" * 64)
+
+
+# --- tokens: per-chunk claims are counted together, once ----------------------------------
+
+class Recording(Counter):
+    """The real counter (tiktoken's encoder), recording what it is asked to count."""
+
+    def __init__(self, name: str, calls: list) -> None:
+        self.real = counting.counter(name, counting.DEFAULT_ENGINE)
+        self.tokenizer, self.engine, self.vocabulary = name, self.real.engine, self.real.vocabulary
+        self.calls = calls
+
+    def count(self, text: str) -> int:
+        self.calls.append((self.tokenizer, "count", text))
+        return self.real.count(text)
+
+    def count_many(self, texts, *, jobs: int = 1) -> list[int]:
+        self.calls.append((self.tokenizer, "count_many", list(texts)))
+        return self.real.count_many(texts, jobs=jobs)
+
+
+def recording(calls: list):
+    counters: dict[str, Recording] = {}
+
+    def counter_for(name: str) -> Recording:
+        if name not in counters:
+            counters[name] = Recording(name, calls)
+        return counters[name]
+    return counter_for
+
+
+def test_packrepo_chunk_texts_are_counted_together_once(tmp_path):
+    calls: list = []
+    a, b = (text for *_, text in TWO)
+    text, _ = packrepo(TWO, selected=[tokens(a) + 1, tokens(b)])
+    pack = check(tmp_path, text, only=("tokens",), counter=recording(calls))
+    assert [f.expected for f in findings(pack, "tokens")] == [tokens(a)]
+    assert calls == [("cl100k", "count_many", [a, b])]  # every later count is remembered
+
+
+def test_scribe_statistics_are_not_counted_per_section(tmp_path):
+    calls: list = []
+    pack_text = scribe([("a.py", A_PY), ("b.py", B_PY)])
+    stats_text = "Pack written to pack.txt\n" + stats_block({"total_tokens": tokens(pack_text)})
+    claims = tmp_path / "stats.txt"
+    claims.write_text(stats_text, encoding="utf-8")
+    pack = check(tmp_path, pack_text, only=("tokens",), claims=claims, counter=recording(calls))
+    passes(pack, "tokens")
+    assert calls == [("cl100k", "count", pack_text)]  # the whole pack, nothing section by section
+
+
+def test_packrepo_chunks_are_primed_with_the_tokenizer_the_index_names(tmp_path):
+    calls: list = []
+    a, b = (text for *_, text in TWO)
+    text, _ = packrepo(TWO)
+    passes(check(tmp_path, text, only=("tokens",), tokenizer="o200k", counter=recording(calls)), "tokens")
+    assert calls == [("cl100k", "count_many", [a, b])]
+
+
+# --- the claim machinery, on hand-made views ------------------------------------------------
+
+def view_with(*claims: Claim, origin: str | None = None) -> ForeignView:
+    pack = ForeignPack("made-up", "hand", "some text\n", claims=[] if origin else list(claims))
+    view = ForeignView(pack, "pack.txt", "0" * 64, 10, TokenServices(Context()))
+    if origin:
+        view.extra_claims.extend(StatedClaim(c, origin) for c in claims)
+    return view
+
+
+def test_byte_counts_are_stats_claims(tmp_path):
+    claim = Claim("bytes", "index body_bytes", 10, Location(3, 7), recompute=lambda services: 12)
+    view = view_with(claim)
+    assert stats.requires_foreign(view, Context()) is None
+    (found,) = stats.check_foreign(view, Context())
+    assert (found.code, found.message, found.location) == (
+        "stats.count-mismatch", "index body_bytes is 10, but the pack holds 12", Location(3, 7))
+    assert (found.expected, found.actual) == (12, 10)
+    unknown = view_with(Claim("bytes", "index body_bytes", 10, Location(3, 7)))
+    assert stats.requires_foreign(unknown, Context()) == (
+        "hand output (made-up) states file or chunk counts that cannot be recomputed from it alone")
+    assert list(stats.check_foreign(unknown, Context())) == []
+
+
+def test_a_claim_of_another_file_is_named_not_located():
+    claim = Claim("span", "stats spans", [1], Location(4, 2), recompute=lambda services: [2])
+    view = view_with(claim, origin="other.txt")
+    assert integrity.requires_foreign(view, Context()) is None
+    (found,) = integrity.check_foreign(view, Context())
+    assert found.code == "integrity.body-span-mismatch"
+    assert found.location is None
+    assert found.message == "stats spans differ from the index they repeat (stated in other.txt at 4:2)"
+    view = view_with(Claim("digest", "stats digest", "x", None, recompute=lambda services: "y"), origin="o.txt")
+    (found,) = integrity.check_foreign(view, Context())
+    assert found.message == "stats digest does not match what the pack holds (stated in o.txt)"
+    assert (found.code, found.expected, found.actual) == ("integrity.manifest-digest-mismatch", "y", "x")
+
+
+def test_judge_claim_by_relation_and_kind():
+    services = TokenServices(Context())
+
+    def judged(claimed, value, kind="files", relation="=="):
+        return judge_claim(Claim(kind, "s", claimed, recompute=lambda s: value, relation=relation), services)
+
+    assert judged(3, 3) == ClaimVerdict(True, 3)
+    assert judged(3, 4) == ClaimVerdict(False, 4)
+    assert judged(True, 1).holds is False and judged(1, True).holds is False
+    assert judged(True, True).holds is True
+    assert judged(2.0, 2).holds is True
+    assert judged(5, 5, "budget", ">=").holds is True
+    assert judged(4, 5, "budget", ">=") == ClaimVerdict(False, 5)
+    assert judged(6, 5, "budget", ">=").holds is True
+    assert not judged("9", 5, "budget", ">=").holds
+    assert judged(0.5 + RATIO_TOLERANCE / 2, 0.5, "ratio").holds is True
+    assert judged(0.5 + 4 * RATIO_TOLERANCE, 0.5, "ratio").holds is False
+    assert judged(0.5 - 4 * RATIO_TOLERANCE, 0.5, "ratio").holds is False
+    assert judged("0.5", 0.5, "ratio").holds is False
+    assert judged(0.5 + RATIO_TOLERANCE / 2, 0.5, "files").holds is False  # only ratios get float noise
+    assert judge_claim(Claim("files", "header n", 3), services) == ClaimVerdict(
+        None, reason="header n cannot be recomputed from the pack alone")
+    unavailable = Claim("tokens", "header t", 3, recompute=lambda s: s.count_tokens("x", "nonesuch"))
+    verdict = judge_claim(unavailable, services)
+    assert verdict.holds is None and verdict.reason.startswith("header t: ")

@@ -18,7 +18,10 @@ import pytest
 import packverify.readers as readers
 from packverify import engine
 from packverify.context import Context
+from packverify.foreign_view import ForeignView, TokenServices
 from packverify.model import Location, Severity, Status
+from packverify.oracles import overlap
+from packverify.readers.base import ForeignPack, PackedFile
 
 RULE = "=" * 50
 A_PY = "def main():\n    return 42\n"
@@ -156,6 +159,36 @@ def test_packrepo_ranges_are_swept_for_shared_lines(tmp_path):
     assert by_start[12].expected == "start_line > 12"
     assert by_start[12].location == header_at(text, "a.py", 12, 14, "signature")
     assert pack.oracles["overlap"].status is Status.FAIL
+
+
+def test_packrepo_single_lines_and_equal_ends(tmp_path):
+    text = packrepo([("c.py", 20, 20, "signature", "def c():..."), ("c.py", 20, 22, "signature", "def d():..."),
+                     ("d.py", 1, 10, "signature", "def e():..."), ("d.py", 3, 10, "signature", "def f():..."),
+                     ("d.py", 10, 12, "signature", "def g():...")])
+    found = findings(check(tmp_path, text), "overlap")
+    single = header_at(text, "c.py", 20, 20, "signature")
+    first = header_at(text, "d.py", 1, 10, "signature")
+    assert [(f.code, f.message, f.location) for f in found] == [
+        ("overlap.shared-lines", f"lines 20-20 of c.py are also in the entry at line {single}",
+         header_at(text, "c.py", 20, 22, "signature")),
+        ("overlap.shared-lines", f"lines 3-10 of d.py are also in the entry at line {first}",
+         header_at(text, "d.py", 3, 10, "signature")),
+        ("overlap.shared-lines", f"lines 10-10 of d.py are also in the entry at line {first}",
+         header_at(text, "d.py", 10, 12, "signature")),
+    ]
+    assert [f.expected for f in found] == ["start_line > 20", "start_line > 10", "start_line > 10"]
+
+
+def test_a_path_with_and_without_a_range_is_a_duplicate():
+    text = "a\nb\n"
+    files = [PackedFile(0, "a.py", text, Location(1, 1), Location(2, 1), 1, 2),
+             PackedFile(1, "a.py", text, Location(5, 1), Location(6, 1)),
+             PackedFile(2, "b.py", text, Location(9, 1), Location(10, 1), 4, 4)]
+    view = ForeignView(ForeignPack("made-up", "hand", text, files=files), "p.txt", "0" * 64, 4,
+                       TokenServices(Context()))
+    (found,) = overlap.check_foreign(view, Context())
+    assert (found.code, found.message, found.actual, found.location) == (
+        "overlap.duplicate-file", "a.py is packed again (first at line 1:1)", "a.py", Location(5, 1))
 
 
 def test_packrepo_adjacent_ranges_and_whole_files_pass(tmp_path):
