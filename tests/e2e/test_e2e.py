@@ -161,8 +161,8 @@ def test_end_to_end_from_a_clean_environment(clean_env, tmp_path):
                             text=True, timeout=300)
     assert replay.returncode == 1 and "still fails" in replay.stdout, replay.stdout + replay.stderr
 
-    # fuzz: a few seconds of one target, with its progress numbers and run log
-    done = _run([packverify, "fuzz", "--target", "check_raw", "--seconds", "3", "--corpus", "fuzz-corpus",
+    # fuzz: ten seconds of one target on one worker (a session: a worker starts, then fuzzes), its numbers and run log
+    done = _run([packverify, "fuzz", "--target", "check_raw", "--seconds", "10", "--workers", "1", "--corpus", "fuzz-corpus",
                  "--artifacts", "fuzz-out", "--format", "json"], cwd=work, env=env, timeout=300)
     fuzz = json.loads(done.stdout)
     target = fuzz["targets"]["check_raw"]
