@@ -121,9 +121,9 @@ def command(ctx, targets, seconds, workers, shard, slice_, stats_interval, known
 
     Targets: check_raw, check_structured, pack (the engine and the packer), read_<format>
     (one per reader of a foreign pack format: structure-aware documents and the real
-    tools' recorded outputs), convert (read → convert → check; skipped until packverify
-    convert exists). The same targets run on ClusterFuzzLite (.clusterfuzzlite/) and,
-    bounded, in the test suite (tests/fuzzing/).
+    tools' recorded outputs), convert (any foreign pack: read → convert → check). The
+    same targets run on ClusterFuzzLite (.clusterfuzzlite/) and, bounded, in the test
+    suite (tests/fuzzing/).
     """
     if ctx.invoked_subcommand is not None:
         return None
