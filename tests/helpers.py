@@ -10,7 +10,9 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 import random
+import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -176,3 +178,16 @@ def reader_tools():
         sys.modules[name] = module  # before running it: its dataclasses look their module up
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": "2020-01-01T00:00:00Z",
+           "GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z", "GIT_CONFIG_GLOBAL": os.devnull,
+           "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(repo: Path | str, *args: str) -> str:
+    """``git -C repo args`` with no user or system configuration and a fixed identity and
+    date (the same repository, commit ids included, on every machine); its stdout."""
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV}).stdout.strip()

@@ -6,23 +6,15 @@ files-to-prompt's default style (docs/formats/files-to-prompt.md) and gitingest'
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
+
+from helpers import git as run_git
 
 from packverify import engine
 from packverify.context import Context
 from packverify.model import Severity, Status
 
 SEP = "=" * 48
-GIT_ENV = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": "2020-01-01T00:00:00Z",
-           "GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z", "GIT_CONFIG_GLOBAL": os.devnull,
-           "GIT_CONFIG_NOSYSTEM": "1"}
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env={**os.environ, **GIT_ENV})
 
 
 def make_repo(tmp_path: Path, files: dict[str, bytes], *, git: bool = True) -> Path:
@@ -32,9 +24,9 @@ def make_repo(tmp_path: Path, files: dict[str, bytes], *, git: bool = True) -> P
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         (repo / name).write_bytes(data)
     if git:
-        _git(repo, "init", "-q", "-b", "main")
-        _git(repo, "add", "-A")
-        _git(repo, "commit", "-q", "-m", "fixture")
+        run_git(repo, "init", "-q", "-b", "main")
+        run_git(repo, "add", "-A")
+        run_git(repo, "commit", "-q", "-m", "fixture")
     return repo
 
 
@@ -124,9 +116,9 @@ def test_untracked_and_deleted_files_are_not_listed(tmp_path):
 
 def test_rev_lists_the_files_of_that_revision(tmp_path):
     repo = make_repo(tmp_path, {"a.py": b"a\n", "old.py": b"o\n"})
-    _git(repo, "rm", "-q", "old.py")
+    run_git(repo, "rm", "-q", "old.py")
     (repo / "new.py").write_bytes(b"n\n")
-    _git(repo, "add", "new.py")
+    run_git(repo, "add", "new.py")
     raw = ftp(("a.py", "a\n"))
     _, found = coverage(tmp_path, raw, "files-to-prompt", repo, rev="HEAD")
     assert [(f.message, f.actual) for f in found] == [

@@ -8,9 +8,9 @@ facts, expected/actual and the line:column in the pack — is read off the text 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
+
+from helpers import git
 
 from packverify import engine
 from packverify.context import Context
@@ -20,14 +20,6 @@ from packverify.readers.base import TRANSFORMATIONS
 SEP = "=" * 48
 REPOMIX_HEAD = ("This file is a merged representation of the entire codebase, combined into a single document by "
                 "Repomix.\nThe content has been processed where {notes}security check has been disabled.")
-GIT_ENV = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_AUTHOR_DATE": "2020-01-01T00:00:00Z",
-           "GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z", "GIT_CONFIG_GLOBAL": os.devnull,
-           "GIT_CONFIG_NOSYSTEM": "1"}
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env={**os.environ, **GIT_ENV})
 
 
 def make_repo(tmp_path: Path, files: dict[str, bytes], *, commit: bool = True) -> Path:
@@ -37,9 +29,9 @@ def make_repo(tmp_path: Path, files: dict[str, bytes], *, commit: bool = True) -
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         (repo / name).write_bytes(data)
     if commit:
-        _git(repo, "init", "-q", "-b", "main")
-        _git(repo, "add", "-A")
-        _git(repo, "commit", "-q", "-m", "fixture")
+        git(repo, "init", "-q", "-b", "main")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "fixture")
     return repo
 
 

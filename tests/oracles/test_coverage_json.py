@@ -6,25 +6,14 @@ Expected paths and messages are written by hand from the repository each test ma
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
-from helpers import A_PY, B_PY, README, check_doc, valid_doc
+from helpers import A_PY, B_PY, README, check_doc, git, valid_doc
 
 from packverify.context import Context
 from packverify.model import Severity
 
 ZEROS = "0" * 40
-
-
-def _git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z",
-           "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z"}
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
-                          env=env).stdout.strip()
 
 
 def _repo(tmp_path: Path) -> tuple[Path, str]:
@@ -37,10 +26,10 @@ def _repo(tmp_path: Path) -> tuple[Path, str]:
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         (repo / rel).write_text(text, encoding="utf-8")
     (repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "files")
-    return repo, _git(repo, "rev-parse", "HEAD")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "files")
+    return repo, git(repo, "rev-parse", "HEAD")
 
 
 def _doc(commit: str | None) -> dict:
@@ -87,7 +76,7 @@ def test_the_commit_is_read_not_the_working_tree(tmp_path):
 
 def test_a_commit_of_zeros_or_none_means_the_working_tree(tmp_path):
     repo, _ = _repo(tmp_path)
-    _git(repo, "rm", "-q", "--cached", ".editorconfig")  # untracked now: not listed
+    git(repo, "rm", "-q", "--cached", ".editorconfig")  # untracked now: not listed
     for commit in (ZEROS, None):
         result, findings = _coverage(_doc(commit), repo)
         assert result.status.value == "fail", commit
@@ -98,11 +87,11 @@ def test_a_commit_of_zeros_or_none_means_the_working_tree(tmp_path):
 def test_a_pack_holding_every_tracked_text_file_passes(tmp_path):
     repo, commit = _repo(tmp_path)
     for rel in ("docs/guide.md", ".editorconfig"):
-        _git(repo, "rm", "-q", rel)
-    _git(repo, "commit", "-q", "-m", "fewer")
-    result, findings = _coverage(_doc(_git(repo, "rev-parse", "HEAD")), repo)
+        git(repo, "rm", "-q", rel)
+    git(repo, "commit", "-q", "-m", "fewer")
+    result, findings = _coverage(_doc(git(repo, "rev-parse", "HEAD")), repo)
     assert result.status.value == "pass" and findings == []
-    assert commit != _git(repo, "rev-parse", "HEAD")
+    assert commit != git(repo, "rev-parse", "HEAD")
 
 
 def test_a_commit_the_repository_does_not_have_is_left_to_the_source_oracle(tmp_path):

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
-from helpers import check_doc, pairs
+from helpers import check_doc, git, pairs
 
 from packverify.format import ZERO_COMMIT
 from packverify.strategies import Excerpt, reference_pack
 
 FILES = {"src/a.py": "def a():\n    return 1\n\n\ndef b():\n    return 2\n", "README.md": "# R\n\nno final newline"}
-
-
-def _git(repo, *args):
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 @pytest.fixture
@@ -23,9 +17,9 @@ def repo(tmp_path):
     for path, text in FILES.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text, encoding="utf-8")
-    _git(root.parent, "init", "-q", str(root))
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init")
+    git(root.parent, "init", "-q", str(root))
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init")
     return root
 
 
@@ -37,12 +31,12 @@ def _pack(commit, **changes):
 
 
 def test_pack_of_the_commit_passes(repo):
-    report = check_doc(_pack(_git(repo, "rev-parse", "HEAD")), repo=repo, strict=True)
+    report = check_doc(_pack(git(repo, "rev-parse", "HEAD")), repo=repo, strict=True)
     assert report.oracles["source"].status.value == "pass", [f.to_dict() for f in report.findings]
 
 
 def test_commit_is_read_not_the_working_tree(repo):
-    commit = _git(repo, "rev-parse", "HEAD")
+    commit = git(repo, "rev-parse", "HEAD")
     (repo / "src/a.py").write_text("def a():\n    return 9\n")
     assert check_doc(_pack(commit), repo=repo).oracles["source"].status.value == "pass"
     # A zero commit means: compare with the working tree, which now differs.
@@ -52,7 +46,7 @@ def test_commit_is_read_not_the_working_tree(repo):
 
 
 def test_edited_content_is_a_mismatch_with_the_line(repo):
-    doc = _pack(_git(repo, "rev-parse", "HEAD"))
+    doc = _pack(git(repo, "rev-parse", "HEAD"))
     doc["chunks"][2]["content"] = "def b():\n    return 3\n"
     report = check_doc(doc, repo=repo)
     [finding] = [f for f in report.findings if f.code == "source.content-mismatch"]
@@ -61,7 +55,7 @@ def test_edited_content_is_a_mismatch_with_the_line(repo):
 
 
 def test_missing_file_and_unknown_commit(repo):
-    doc = _pack(_git(repo, "rev-parse", "HEAD"))
+    doc = _pack(git(repo, "rev-parse", "HEAD"))
     doc["chunks"][1]["file_path"] = "src/gone.py"
     assert ("source.file-missing", "/chunks/1/file_path") in pairs(check_doc(doc, repo=repo))
     doc["chunks"][1]["file_path"] = "src/a b.py"  # git answers "<commit>:src/a b.py missing"
@@ -99,8 +93,8 @@ def test_skipped_without_repo():
 
 def test_a_bare_repository_holding_the_commit_is_read(repo, tmp_path):
     bare = tmp_path / "bare.git"
-    _git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
-    commit = _git(repo, "rev-parse", "HEAD")
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    commit = git(repo, "rev-parse", "HEAD")
     report = check_doc(_pack(commit), repo=bare, strict=True)
     assert report.oracles["source"].status.value == "pass", [f.to_dict() for f in report.findings]
     doc = _pack(commit)
@@ -113,13 +107,13 @@ def test_a_bare_repository_holding_the_commit_is_read(repo, tmp_path):
 
 def test_a_sha256_repository_and_its_64_hex_commit(tmp_path):
     root = tmp_path / "sha256"
-    _git(tmp_path, "init", "-q", "--object-format=sha256", str(root))
+    git(tmp_path, "init", "-q", "--object-format=sha256", str(root))
     for path, text in FILES.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text, encoding="utf-8")
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init")
-    commit = _git(root, "rev-parse", "HEAD")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init")
+    commit = git(root, "rev-parse", "HEAD")
     assert len(commit) == 64
     report = check_doc(_pack(commit), repo=root, strict=True)
     assert report.findings == (), [f.to_dict() for f in report.findings]  # the schema accepts it too
@@ -129,7 +123,7 @@ def test_a_sha256_repository_and_its_64_hex_commit(tmp_path):
 
 @pytest.mark.parametrize("mode", ["summary", "signature"])
 def test_summary_chunks_must_name_existing_files_and_lines(repo, mode):
-    commit = _git(repo, "rev-parse", "HEAD")
+    commit = git(repo, "rev-parse", "HEAD")
     doc = _pack(commit)
     doc["chunks"][1].update(selected_mode=mode, file_path="src/gone.py")
     assert ("source.file-missing", "/chunks/1/file_path") in pairs(check_doc(doc, repo=repo))
