@@ -35,11 +35,25 @@ class CheckOptions:
     max_findings: int | None = None     # findings listed per oracle per pack; counts are of listed ones
     require: tuple[str, ...] = ()       # --require: a skip of these fails the verdict
     ignore: tuple[str, ...] = ()        # --ignore: these codes did not count for the verdict
+    tokenizer_engine: str | None = None  # --tokenizer-engine as asked (who counted: the predicate's counting)
+    foreign: dict[str, Any] | None = None  # how packs of other formats were read (foreign_options)
 
     def to_dict(self) -> dict[str, Any]:
         return {"strict": self.strict, "oracles": list(self.oracles), "only": list(self.only),
                 "skip": list(self.skip), "repo": self.repo, "max_bytes": self.max_bytes,
-                "max_findings": self.max_findings, "require": list(self.require), "ignore": list(self.ignore)}
+                "max_findings": self.max_findings, "require": list(self.require), "ignore": list(self.ignore),
+                "tokenizer_engine": self.tokenizer_engine, "foreign": self.foreign or foreign_options()}
+
+
+def foreign_options(*, input_format: str | None = None, rev: str | None = None, budget: int | None = None,
+                    tokenizer: str | None = None, claims: dict[str, Any] | None = None,
+                    require_complete: bool = False) -> dict[str, Any]:
+    """The options that decide how a pack of another format is read and judged (each
+    changes what the oracles see): ``--input-format``, ``--rev``, ``--budget``,
+    ``--tokenizer``, ``--claims`` (``{"path", "sha256"}`` of the statistics file: its
+    content is what was believed) and ``--require-complete``."""
+    return {"input_format": input_format, "rev": rev, "budget": budget, "tokenizer": tokenizer,
+            "claims": claims, "require_complete": require_complete}
 
 
 def severity_counts(findings) -> dict[str, int]:

@@ -108,16 +108,22 @@ def check_options(command):
 
 
 def _check_options(params: dict[str, Any]):
-    from packverify.attest.check import CheckOptions
+    from packverify.attest.check import CheckOptions, foreign_options
     from packverify.attest.provenance import repo_state
     from packverify.engine import select_oracles
 
     only, skip = split_list(params["only"]), split_list(params["skip"])
+    claims = params.get("claims")
+    foreign = foreign_options(input_format=params.get("input_format"), rev=params.get("rev"),
+                              budget=params.get("budget"), tokenizer=params.get("tokenizer"),
+                              claims={"path": claims, "sha256": _sha256_file(claims)} if claims else None,
+                              require_complete=bool(params.get("require_complete")))
     return CheckOptions(strict=params["strict"], oracles=select_oracles(only or None, skip), only=tuple(only),
                         skip=tuple(skip), repo=repo_state(params["repo"]) if params["repo"] else None,
                         max_bytes=params["max_bytes"], max_findings=params["max_findings"],
                         require=tuple(split_list(params.get("require", ()))),
-                        ignore=tuple(split_list(params.get("ignore", ()))))
+                        ignore=tuple(split_list(params.get("ignore", ()))),
+                        tokenizer_engine=params.get("engine"), foreign=foreign)
 
 
 def attest_check(ctx: click.Context, report, code: int) -> int:
@@ -128,6 +134,7 @@ def attest_check(ctx: click.Context, report, code: int) -> int:
         return code
     from packverify import __version__
     from packverify.attest import check_statement, sign_statement
+    from packverify.attest.errors import Unusable
     from packverify.attest.provenance import lock_record
 
     err: IO[str] = ctx.obj["stderr"]
@@ -138,7 +145,7 @@ def attest_check(ctx: click.Context, report, code: int) -> int:
         stmt = check_statement(report, _check_options(ctx.params), version=__version__, lock=lock_record(),
                                environment=report.environment)
         _write_atomic(path, sign_statement(stmt, signer.key))
-    except ValueError as exc:
+    except (ValueError, Unusable) as exc:
         err.write(f"packverify check: error: cannot attest: {exc}\n")
         return ExitCode.ERROR
     except OSError as exc:

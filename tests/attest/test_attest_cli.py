@@ -98,11 +98,37 @@ def test_the_statement_records_the_run(good, bad, keys, here):
     assert pred["options"] == {"strict": True, "only": [], "skip": ["security"], "repo": None,
                                "oracles": ["parse", "schema", "structure", "budget", "tokens", "integrity", "overlap",
                                            "determinism", "stats", "source", "coverage"],
-                               "max_bytes": 512 * 1024 * 1024, "max_findings": 7, "require": [], "ignore": []}
+                               "max_bytes": 512 * 1024 * 1024, "max_findings": 7, "require": [], "ignore": [],
+                               "tokenizer_engine": "auto",
+                               "foreign": {"input_format": None, "rev": None, "budget": None, "tokenizer": None,
+                                           "claims": None, "require_complete": False}}
     assert pred["packverify"] == {"version": report["tool"]["version"]}
     environment = dict(report["environment"])
     assert pred["counting"] == environment.pop("counting") != {}  # the report's, kept apart (counted: tokens ran)
     assert pred["environment"] == environment
+
+
+def test_the_options_that_decide_how_a_foreign_pack_is_read_are_recorded(keys, here):
+    """A digest judged at another budget and tokenizer is another verdict: an attestation
+    that did not say so would vouch for a check nobody asked for."""
+    digest = here / "digest.txt"
+    separator = "=" * 48
+    digest.write_text("Directory structure:\n└── a.py\n\n" + f"{separator}\nFILE: a.py\n{separator}\nx = 1\n\n")
+    code, _, err = _attest([digest], keys[0], "--input-format", "gitingest", "--budget", "5000", "--tokenizer",
+                           "o200k", "--require-complete", "--tokenizer-engine", "tiktoken", "--rev", "HEAD")
+    assert code in (0, 1), err
+    options = _statement(here / "pack.intoto.json")["predicate"]["options"]
+    assert options["tokenizer_engine"] == "tiktoken"
+    assert options["foreign"] == {"input_format": "gitingest", "rev": "HEAD", "budget": 5000, "tokenizer": "o200k",
+                                  "claims": None, "require_complete": True}
+
+
+def test_the_claims_file_is_named_with_its_digest(keys, here):
+    recorded = ROOT / "tests" / "data" / "foreign" / "scribe-1.0.0"
+    code, _, err = _attest([recorded / "stats.txt.pack"], keys[0], "--claims", str(recorded / "stats.txt"))
+    assert code in (0, 1), err
+    claims = _statement(here / "pack.intoto.json")["predicate"]["options"]["foreign"]["claims"]
+    assert claims == {"path": str(recorded / "stats.txt"), "sha256": _sha256(recorded / "stats.txt")}
 
 
 def test_the_lock_it_was_installed_from(good, keys, here):
