@@ -33,7 +33,8 @@ from packverify.fuzz.process import CRASH_PREFIXES, replay_command
 TOP_FRAMES = 3
 SUMMARY_FILE = "crashes.json"
 _FRAME = re.compile(r'^\s*File "([^"]+)", line \d+, in (.+)$', re.MULTILINE)
-_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+# a quoted value opens and closes outside a word: the apostrophe of "packer's" is not a quote
+_QUOTED = re.compile(r"(?<!\w)(?:'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")(?!\w)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+-]?\d+)?")
 _PROPERTY = ("FuzzFailure", "AssertionError")
 

@@ -58,6 +58,24 @@ def test_a_failed_property_is_known_by_the_invariants_it_breaks():
     assert other[0] != one[0]
 
 
+def test_an_apostrophe_in_the_message_does_not_hide_the_particulars():
+    """Found in a real session: "the reference packer's pack … NFC: 'é.txt'" — the
+    apostrophe opened a "quote" that ended at the path's, leaving the path in the
+    signature, so one cause was reported twice."""
+    def trace(message: str) -> str:
+        return f" === Uncaught Python exception: ===\npackverify.fuzz.targets.FuzzFailure: {message}\n"
+
+    one = signature("crash", trace("pack: the reference packer's pack fails check --strict --repo: "
+                                   "security.non-nfc-path at /chunks/0/file_path: the path is not NFC: 'e\u0301.txt/a.js'"))
+    two = signature("crash", trace("pack: the reference packer's pack fails check --strict --repo: "
+                                   "security.non-nfc-path at /chunks/4/file_path: the path is not NFC: 'e\u0301.txt'"))
+    normalised = ("pack: the reference packer's pack fails check --strict --repo: "
+                  "security.non-nfc-path at /chunks/N/file_path: the path is not NFC: '…'")
+    assert one[0] == two[0] == "FuzzFailure: " + normalised[:120].rstrip()  # each problem: its first 120 characters
+    said = signature("crash", trace('read x: file "it\'s.md" and file "b.md" differ'))
+    assert said[0] == "FuzzFailure: read x: file '…' and file '…' differ"
+
+
 def test_timeouts_and_out_of_memory_are_one_cause_each():
     assert signature("timeout", "==1== ERROR: libFuzzer: timeout after 30 seconds")[0] == "timeout"
     assert signature("oom", "")[0] == "oom"
