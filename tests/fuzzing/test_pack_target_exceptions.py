@@ -1,10 +1,13 @@
-"""The ``pack`` target's documented exceptions are narrow: a warning about a name is
-tolerated only when the tree really has that name (hand-built trees and findings)."""
+"""The fuzz targets' documented exceptions are narrow: a warning about a name is
+tolerated only when the tree really has that name, and convert may leave out a
+placeholder but never a text (hand-built trees, findings and packs)."""
 
 from __future__ import annotations
 
+from packverify.fuzz.foreign import _texts_kept
 from packverify.fuzz.targets import _faithful_name_warning
-from packverify.model import Finding
+from packverify.model import Finding, Location
+from packverify.readers.base import ForeignPack, PackedFile
 
 NFD = "cafe\u0301.md"  # decomposed: 'e' + COMBINING ACUTE ACCENT
 NFC = "caf\u00e9.md"
@@ -42,3 +45,28 @@ def test_errors_are_never_tolerated(tmp_path):
     root = _tree(tmp_path, NFD)
     for code in ("security.normalization-collision", "security.control-character", "source.content-mismatch"):
         assert not _faithful_name_warning(_warning(code, NFD), root, [NFD])
+
+
+# --- the convert target: what convert may leave out, and what it may not ---------------
+
+def _foreign(*files: tuple[str, str | None]) -> ForeignPack:
+    return ForeignPack(format="gitingest", tool="gitingest", text="", files=[
+        PackedFile(i, path, text, Location(1), placeholder=None if text is not None else "[Empty file]")
+        for i, (path, text) in enumerate(files)])
+
+
+def _converted(*chunks: tuple[str, str]) -> dict:
+    return {"chunks": [{"file_path": path, "content": text} for path, text in chunks]}
+
+
+def test_convert_may_leave_out_a_placeholder_but_no_text():
+    pack = _foreign(("a.py", "x = 1\n"), ("empty.txt", None))
+    assert _texts_kept(pack, _converted(("a.py", "x = 1\n"))) == []
+    assert _texts_kept(pack, _converted(("a.py", "x = 2\n"))) == ["convert lost or changed the text of ['a.py']"]
+    assert _texts_kept(pack, _converted()) == ["convert lost or changed the text of ['a.py']"]
+
+
+def test_a_file_packed_twice_keeps_each_of_its_texts_in_any_order():
+    pack = _foreign(("a.py", "one\n"), ("a.py", "two\n"))
+    assert _texts_kept(pack, _converted(("a.py", "two\n"), ("a.py", "one\n"))) == []
+    assert _texts_kept(pack, _converted(("a.py", "two\n"))) == ["convert lost or changed the text of ['a.py']"]
