@@ -135,23 +135,35 @@ def _secrets(pack) -> Iterator[Finding]:
 
 def _strings(doc: Any) -> Iterator[tuple[tuple, str]]:
     """(("string", path), value) for every string of the document but chunk contents,
-    each distinct value once (a file path shared by many chunks is scanned once)."""
+    each distinct value once (a file path shared by many chunks is scanned once), in
+    document order. Paths are built only for containers and new strings: a pack has
+    about ten values a chunk, most of them repeated or not strings."""
+    if isinstance(doc, str):
+        yield ("string", ()), doc
+        return
     seen: set[str] = set()
-    stack: list[tuple[tuple, Any]] = [((), doc)]
+    stack = [((), _members(doc), False)]
     while stack:
-        path, node = stack.pop()
-        if isinstance(node, str):
-            if node not in seen:
-                seen.add(node)
-                yield ("string", path), node
-        elif isinstance(node, dict):
-            skip_content = len(path) == 2 and path[0] == "chunks"
-            for key in reversed(list(node)):
-                if not (skip_content and key == "content"):
-                    stack.append((path + (key,), node[key]))
-        elif isinstance(node, list):
-            for i in range(len(node) - 1, -1, -1):
-                stack.append((path + (i,), node[i]))
+        path, members, in_chunk = stack[-1]
+        for key, node in members:
+            if in_chunk and key == "content":
+                continue
+            if isinstance(node, str):
+                if node not in seen:
+                    seen.add(node)
+                    yield ("string", path + (key,)), node
+            elif isinstance(node, (dict, list)):
+                inner = path + (key,)
+                stack.append((inner, _members(node), len(inner) == 2 and inner[0] == "chunks"))
+                break
+        else:
+            stack.pop()
+
+
+def _members(node: Any) -> Iterator[tuple[Any, Any]]:
+    if isinstance(node, dict):
+        return iter(node.items())
+    return enumerate(node) if isinstance(node, list) else iter(())
 
 
 def check_foreign(view, ctx) -> Iterator[Finding]:
