@@ -142,7 +142,7 @@ def _strings(doc: Any) -> Iterator[tuple[tuple, str]]:
         yield ("string", ()), doc
         return
     seen: set[str] = set()
-    stack = [((), _members(doc), False)]
+    stack: list[tuple[tuple, Iterator[tuple[Any, Any]], bool]] = [((), _members(doc), False)]
     while stack:
         path, members, in_chunk = stack[-1]
         for key, node in members:
