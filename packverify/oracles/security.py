@@ -25,6 +25,7 @@ Leaves alone: whether a path exists in the repository (``source``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -116,9 +117,10 @@ def _collision(code: str, path: str, earlier: str) -> str:
 
 def _secrets(pack) -> Iterator[Finding]:
     chunks = {c.index: c for c in pack.chunks}
-    items = [(("content", c.index), c.content) for c in pack.chunks if c.content]
+    # fed lazily: a list of every (key, text) would be held whole at the peak (measured: docs/performance.md)
+    items = ((("content", c.index), c.content) for c in pack.chunks if c.content)
     reported: set[tuple] = set()
-    for key, hit in scan_many([*items, *_strings(pack.doc)]):
+    for key, hit in scan_many(itertools.chain(items, _strings(pack.doc))):
         if key[0] == "content":
             chunk = chunks[key[1]]
             secret = chunk.content[hit.start:hit.end]

@@ -1,9 +1,9 @@
 """Credential formats, one rule each: what a real token of that issuer looks like.
 
 Each rule is a regular expression that starts with a literal (its issuer's prefix or a
-fixed word), so Python's ``re`` skips ahead to that literal instead of trying every
-position: the whole rule table runs over a text at tens of MB/s
-(bench/secrets_bench.py). Shapes follow the issuers' documentation; where a rule
+fixed word), named again as the rule's ``anchors``: the scan finds every rule's anchors
+in one pass and tries a rule only where one of them is (packverify.secrets.anchors;
+tests/secrets proves each rule's anchors from its pattern). Shapes follow the issuers' documentation; where a rule
 copies the shape of a public rule set it says so (gitleaks/betterleaks, MIT).
 ``tests/data/secrets/corpus.toml`` names the document behind every format.
 
