@@ -47,3 +47,17 @@ def test_many_hits_on_one_long_line_and_an_allowlisted_one():
 def test_empty_texts_are_skipped_and_an_empty_text_has_no_secret():
     assert find_secrets("") == []
     assert [key for key, _ in scan_many([(1, ""), (2, KEY), (3, "")])] == [2]
+
+
+def test_what_starts_a_text_is_seen_as_its_start_in_any_batch():
+    # a password-file line and a key body's first line are judged by what is before them:
+    # the start of their own text, never the text before in the batch
+    htpasswd = "admin:$apr1$gG78zsd0$j46RrmiNfcI60vbcOMFDMe"
+    body = ("MIICXQIBAAKBgQDBkeLWI4VDqRlOZZDgT2y1n+n3Zc5rRGwGBDcPGp+nHX4/ErfS\n"
+            "yS4iWMgRkS3xIYf3NaNPWk8Wc2qFR6kDc2KY9Xoz0h5GAENpUDXOaN9J6PJSNes4\n")
+    for first in ("x", "xyz:"):
+        found = [(key, hit.rule, hit.line, hit.start) for key, hit in scan_many([(1, first), (2, htpasswd), (3, body)])]
+        assert found == [(2, "password-hash", 1, 6), (3, "private-key", 1, 0)]
+    # and first in a batch, or alone
+    assert [(key, hit.line, hit.start) for key, hit in scan_many([(1, body), (2, htpasswd)])] == [(1, 1, 0), (2, 1, 6)]
+    assert [(hit.rule, hit.kind, hit.end) for hit in find_secrets(body)] == [("private-key", "private key (body)", 64)]
