@@ -114,3 +114,38 @@ def _next_is_body(text: str, end: int) -> bool:
     following = text[end + 1:end + 90].split("\n", 1)[0]
     return pk._BODY_LINE.fullmatch(following) is not None or following.startswith("-----END ") or \
         (len(following) >= 4 and re.fullmatch(r"[A-Za-z0-9+/]+={0,2}\r?", following) is not None)
+
+
+def security_findings(pack) -> list[tuple]:
+    """The security oracle's secret findings as it made them before anchors: chunk
+    contents, then every other string of the document, each distinct value once at its
+    first place (a stack walk), as (pointer path, message, redacted)."""
+    from packverify.pointer import to_pointer
+
+    out, reported = [], set()
+    for chunk in pack.chunks:
+        for hit in find_secrets(chunk.content or ""):
+            secret = chunk.content[hit.start:hit.end]
+            if (chunk.index, secret) in reported:
+                continue
+            reported.add((chunk.index, secret))
+            where = f"{chunk.file_path}:{chunk.start_line + hit.line - 1}" if chunk.start_line and chunk.is_full \
+                else f"line {hit.line} of the chunk"
+            out.append((chunk.path + ("content",), f"{hit.kind} at {where}", hit.redacted))
+    seen: set[str] = set()
+    stack: list = [((), pack.doc)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if node not in seen:
+                seen.add(node)
+                out.extend((path, f"{hit.kind} in {to_pointer(path)}", hit.redacted) for hit in find_secrets(node))
+        elif isinstance(node, dict):
+            skip_content = len(path) == 2 and path[0] == "chunks"
+            for key in reversed(list(node)):
+                if not (skip_content and key == "content"):
+                    stack.append((path + (key,), node[key]))
+        elif isinstance(node, list):
+            for i in range(len(node) - 1, -1, -1):
+                stack.append((path + (i,), node[i]))
+    return out

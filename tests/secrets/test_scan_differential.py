@@ -144,3 +144,32 @@ def test_every_match_starts_with_one_of_its_anchors(name, pattern, anchors):
 
 def test_the_locator_knows_every_anchor():
     assert set(scan.anchor_finder().anchors) == set(ALL_ANCHORS)
+
+
+# ---------------------------------------------------------------- the oracle's walk over the document
+
+SECRETS = ["ghp_" + "a1B2" * 9, "AKIA" + "QWERTYUIOPASDFGH", "https://u:Zq8vLm3Kp@db.example.com", "plain", "é 😀"]
+values = st.one_of(st.sampled_from(SECRETS), texts)
+json_values = st.recursive(st.one_of(values, st.integers(-9, 9), st.none()),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                               st.sampled_from(["content", "file_path", "x-note", "a"]), inner, max_size=3),
+                           max_leaves=12)
+chunk_docs = st.fixed_dictionaries({"content": values, "file_path": st.sampled_from(SECRETS[:3] + ["a.py", "b.py"]),
+                                    "start_line": st.integers(0, 3), "language": st.sampled_from(["python", "é"])},
+                                   optional={"x-extra": json_values, "selected_mode": st.sampled_from(["full", "summary"])})
+documents = st.fixed_dictionaries({"chunks": st.lists(chunk_docs, max_size=6),
+                                   "metadata": st.dictionaries(st.sampled_from(["repo_info", "branch", "x-y"]), json_values,
+                                                               max_size=3)})
+
+
+@settings(deadline=None)
+@given(doc=documents)
+def test_the_oracle_reports_what_it_did(doc):
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from packverify.oracles import security  # noqa: PLC0415
+    from packverify.view import PackView  # noqa: PLC0415
+
+    pack = PackView(SimpleNamespace(document=doc))  # the parsed document as the oracle sees it (surrogates too)
+    found = [(f.path, f.message, f.actual) for f in security._secrets(pack)]
+    assert found == reference_scan.security_findings(pack)
