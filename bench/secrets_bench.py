@@ -2,6 +2,7 @@
 
     python bench/secrets_bench.py [--mb 10] [--only NAME,...] [--cases]
     python bench/secrets_bench.py --many-keys     # 10,000 AWS keys in one ~10 MB chunk, through the engine
+    python bench/secrets_bench.py --old-vs-new [--pack PACK.json] [--reps 3]   # the scan before/after anchors
 
 Recall and false positives come from the labelled corpus ``tests/data/secrets/corpus.toml``
 (made by ``make_corpus.py`` beside it; every label set by construction, never by a
@@ -19,6 +20,14 @@ scanner is timed after one warm-up call (rule compilation is reported apart as
 ``load s``: kingfisher compiles its rule database on first use and caches it under
 ``~/.cache``). The floor, ``str.count('\\n')`` over the same texts, is timed in the same
 run so the numbers can be compared across machines as ratios.
+
+``--old-vs-new`` times the scan as it was (tests/secrets/reference_scan.py: every rule's
+``finditer`` over 8 M-character joined batches, the way ``scan_many`` ran before anchors)
+against ``packverify.secrets.scan_many`` on the same texts, interleaved, each repetition
+old then new, and checks both found the same: over ``--mb`` MB of standard-library code
+(1 MB texts), over 10,000 AWS keys on one line, and, given ``--pack``, over every text the
+security oracle scans in that pack (chunk contents and the document's other strings);
+then the oracle's walk over those strings, before and after.
 
 The candidates are optional: a scanner that is not installed is listed as such. To
 measure them all (they are not packverify dependencies)::
@@ -273,13 +282,137 @@ def many_keys(count: int = 10_000) -> str:
     return f"{len(content) / 1e6:.1f} MB chunk, {count} keys: {found} findings in {elapsed:.2f} s"
 
 
+# ---------------------------------------------------------------- old scan vs new, interleaved
+
+def _reference():
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "tests" / "secrets"))
+    import reference_scan
+
+    return reference_scan
+
+
+def old_scan_many(items: list[tuple[object, str]]) -> list:
+    """scan_many as it was: texts joined into 8 M-character batches, every rule over each
+    batch (reference_scan.find_secrets), hits mapped back to their texts."""
+    import bisect
+
+    reference = _reference()
+    out, batch, size = [], [], 0
+    for key, text in [*items, (None, None)]:
+        if text:
+            batch.append((key, text))
+            size += len(text) + 3
+        if batch and (size >= 8 << 20 or text is None):
+            joined = "\n\0\n".join(t for _, t in batch)
+            starts, first_lines, offset, line = [], [], 0, 1
+            for _, t in batch:
+                starts.append(offset)
+                first_lines.append(line)
+                offset += len(t) + 3
+                line += t.count("\n") + 2
+            for hit in reference.find_secrets(joined):
+                k = bisect.bisect_right(starts, hit.start) - 1
+                out.append((batch[k][0], hit.line - first_lines[k] + 1, hit.start - starts[k], hit.rule))
+            batch, size = [], 0
+    return out
+
+
+def new_scan_many(items: list[tuple[object, str]]) -> list:
+    from packverify.secrets import scan_many
+
+    return [(key, hit.line, hit.start, hit.rule) for key, hit in scan_many(items)]
+
+
+def pack_items(path: str) -> tuple[list[tuple[object, str]], object]:
+    """What the security oracle scans in a pack: chunk contents, then the other strings."""
+    sys.path.insert(0, str(ROOT))
+    from packverify.load import read_pack
+    from packverify.oracles.security import _strings
+    from packverify.view import PackView
+
+    pack = PackView(read_pack(path))
+    items = [(("content", c.index), c.content) for c in pack.chunks if c.content]
+    return [*items, *_strings(pack.doc)], pack.doc
+
+
+def old_strings(doc) -> int:
+    """security._strings as it was: a (path, node) stack, a path built for every node."""
+    seen, count, stack = set(), 0, [((), doc)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if node not in seen:
+                seen.add(node)
+                count += 1
+        elif isinstance(node, dict):
+            skip = len(path) == 2 and path[0] == "chunks"
+            for key in reversed(list(node)):
+                if not (skip and key == "content"):
+                    stack.append((path + (key,), node[key]))
+        elif isinstance(node, list):
+            for i in range(len(node) - 1, -1, -1):
+                stack.append((path + (i,), node[i]))
+    return count
+
+
+def interleave(name: str, old: Callable, new: Callable, megabytes: float, reps: int) -> None:
+    import statistics
+
+    times: list[tuple[float, float]] = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        before = old()
+        middle = time.perf_counter()
+        after = new()
+        times.append((middle - started, time.perf_counter() - middle))
+        if before != after:
+            print(f"  {name}: OLD AND NEW DIFFER ({len(before)} vs {len(after)} results)")
+    ratio = statistics.median(o / n for o, n in times)
+    runs = ", ".join(f"{o:.2f}/{n:.2f}" for o, n in times)
+    speed = f"; new {megabytes / statistics.median(n for _, n in times):.0f} MB/s" if megabytes else ""
+    print(f"| {name} | {runs} | {ratio:.1f}× faster{speed} |")
+
+
+def old_vs_new(args) -> None:
+    sys.path.insert(0, str(ROOT))
+    from packverify.secrets.scan import anchor_finder
+
+    print(f"anchor engine: {anchor_finder().engine}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
+          f"{args.reps} repetitions, old then new each time")
+    print("| texts | old/new seconds per repetition | median |")
+    print("|---|---|---|")
+    texts = [(i, t) for i, t in enumerate(code_texts(args.mb))]
+    mb = sum(len(t.encode()) for _, t in texts) / 1e6
+    interleave(f"{mb:.1f} MB of stdlib code", lambda: old_scan_many(texts), lambda: new_scan_many(texts), mb, args.reps)
+    filler = "x" * 400
+    line = [(0, " ".join(f"{filler} k{i}='AKIA{i:016d}'".translate(str.maketrans("0189", "QRST")) for i in range(5_000)))]
+    interleave("5,000 AWS keys on one 2 MB line", lambda: old_scan_many(line), lambda: new_scan_many(line), 0, args.reps)
+    if args.pack:
+        items, doc = pack_items(args.pack)
+        mb = sum(len(t.encode()) for _, t in items) / 1e6
+        interleave(f"{args.pack}: {len(items)} texts, {mb:.0f} MB", lambda: old_scan_many(items),
+                   lambda: new_scan_many(items), mb, args.reps)
+        from packverify.oracles.security import _strings
+
+        interleave("security's walk over the document's strings", lambda: old_strings(doc),
+                   lambda: sum(1 for _ in _strings(doc)), 0, args.reps)
+    print(f"load average after {os.getloadavg()[0]:.1f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=10.0, help="MB of code for the speed column (default 10)")
     parser.add_argument("--only", default="", help="comma-separated scanners: " + ", ".join(ADAPTERS))
     parser.add_argument("--cases", action="store_true", help="list the cases each scanner missed or flagged")
     parser.add_argument("--many-keys", action="store_true", help="time 10,000 keys in one 10 MB chunk and exit")
+    parser.add_argument("--old-vs-new", action="store_true", help="the scan before and after anchors, interleaved")
+    parser.add_argument("--pack", help="with --old-vs-new: also every text the security oracle scans in this pack")
+    parser.add_argument("--reps", type=int, default=3, help="with --old-vs-new: repetitions (default 3)")
     args = parser.parse_args(argv)
+    if args.old_vs_new:
+        old_vs_new(args)
+        return 0
     if args.many_keys:
         print(many_keys())
         return 0

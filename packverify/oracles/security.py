@@ -25,6 +25,7 @@ Leaves alone: whether a path exists in the repository (``source``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -115,12 +116,13 @@ def _collision(code: str, path: str, earlier: str) -> str:
 
 
 def _secrets(pack) -> Iterator[Finding]:
-    chunks = {c.index: c for c in pack.chunks}
-    items = [(("content", c.index), c.content) for c in pack.chunks if c.content]
+    # fed lazily: a list of every (key, text) would be held whole at the peak (docs/performance.md)
+    items = ((("content", k), c.content) for k, c in enumerate(pack.chunks) if c.content)
     reported: set[tuple] = set()
-    for key, hit in scan_many([*items, *_strings(pack.doc)]):
+    first_path: dict[str, tuple] = {}  # a string's findings belong to its first place in the document
+    for key, hit in scan_many(itertools.chain(items, _strings(pack.doc))):
         if key[0] == "content":
-            chunk = chunks[key[1]]
+            chunk = pack.chunks[key[1]]
             secret = chunk.content[hit.start:hit.end]
             if (chunk.index, secret) in reported:  # one finding per distinct credential per chunk
                 continue
@@ -128,30 +130,45 @@ def _secrets(pack) -> Iterator[Finding]:
             where = f"{chunk.file_path}:{chunk.start_line + hit.line - 1}" if chunk.start_line and chunk.is_full \
                 else f"line {hit.line} of the chunk"
             yield Finding("security.secret", chunk.path + ("content",), f"{hit.kind} at {where}", actual=hit.redacted)
-        else:
+        elif first_path.setdefault(key[2], key[1]) == key[1]:
             path = key[1]
             yield Finding("security.secret", path, f"{hit.kind} in {to_pointer(path)}", actual=hit.redacted)
 
 
 def _strings(doc: Any) -> Iterator[tuple[tuple, str]]:
-    """(("string", path), value) for every string of the document but chunk contents,
-    each distinct value once (a file path shared by many chunks is scanned once)."""
-    seen: set[str] = set()
-    stack: list[tuple[tuple, Any]] = [((), doc)]
+    """(("string", path, value), value) for the strings of the document but chunk
+    contents, in document order; a value equal to the one before it under the same key
+    (a file path shared by a file's chunks, a language) is left out. A value seen before
+    elsewhere comes again: its findings are reported at its first place only (by
+    :func:`_secrets`, as if each distinct value were scanned once) — no set of every
+    string is held (≈8 MB on a 155 MB pack). Paths are built only for containers and
+    the strings given."""
+    if isinstance(doc, str):
+        yield ("string", (), doc), doc
+        return
+    last: dict[Any, str] = {}
+    stack: list[tuple[tuple, Iterator[tuple[Any, Any]], bool]] = [((), _members(doc), False)]
     while stack:
-        path, node = stack.pop()
-        if isinstance(node, str):
-            if node not in seen:
-                seen.add(node)
-                yield ("string", path), node
-        elif isinstance(node, dict):
-            skip_content = len(path) == 2 and path[0] == "chunks"
-            for key in reversed(list(node)):
-                if not (skip_content and key == "content"):
-                    stack.append((path + (key,), node[key]))
-        elif isinstance(node, list):
-            for i in range(len(node) - 1, -1, -1):
-                stack.append((path + (i,), node[i]))
+        path, members, in_chunk = stack[-1]
+        for key, node in members:
+            if in_chunk and key == "content":
+                continue
+            if isinstance(node, str):
+                if last.get(key) != node:
+                    last[key] = node
+                    yield ("string", path + (key,), node), node
+            elif isinstance(node, (dict, list)):
+                inner = path + (key,)
+                stack.append((inner, _members(node), len(inner) == 2 and inner[0] == "chunks"))
+                break
+        else:
+            stack.pop()
+
+
+def _members(node: Any) -> Iterator[tuple[Any, Any]]:
+    if isinstance(node, dict):
+        return iter(node.items())
+    return enumerate(node) if isinstance(node, list) else iter(())
 
 
 def check_foreign(view, ctx) -> Iterator[Finding]:

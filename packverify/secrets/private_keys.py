@@ -26,84 +26,103 @@ import binascii
 import re
 from collections.abc import Iterator
 
+from packverify.secrets.anchors import AnchoredTexts, matches
 from packverify.secrets.rules import looks_random
 
 _NL = r"(?:\r?\n|(?:\\r)?\\n)"  # a newline, or the two characters \n inside a JSON/YAML string
 _BEGIN = re.compile(r"-----BEGIN (?P<label>[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----" + _NL
                     + r"(?:[A-Za-z-]+: ?[^\r\n\\]*" + _NL + r")*" + _NL + r"?[A-Za-z0-9+/=]{4,}(?=[\r\n\\\"']|$)")
-# \0 ends a text inside a batch (packverify.secrets.scan.SEPARATOR)
+# a \0 ends the last line too: it separated texts when batches were scanned whole (before
+# packverify.secrets.anchors bounded each text); kept, so findings did not change
 _LAST_LINE_BEGIN = re.compile(r"-----BEGIN (?P<label>[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----[ \t\r\n]*(?=\0|\Z)")
 _END = re.compile(r"(?m)^(?P<body>[A-Za-z0-9+/=]{16,})" + r"\r?\n-----END (?P<label>[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----")
 _PUTTY = re.compile(r"PuTTY-User-Key-File-\d+: *[a-z0-9-]+")
 _NETRC = re.compile(r"machine\s+\S+\s+(?:login\s+\S+\s+)?password\s+(?P<secret>[^\s`'\"]+)")
-# one pattern per literal start: an alternation of them would be tried at every position (20× slower)
-_HTPASSWD = tuple(re.compile(p) for p in (
-    r"(?P<secret>\$apr1\$[./0-9A-Za-z]{1,8}\$[./0-9A-Za-z]{22})",
-    r"(?P<secret>\$2[aby]\$\d\d\$[./0-9A-Za-z]{53})",
-    r"(?P<secret>\$[56]\$[^$:\s]{1,16}\$[./0-9A-Za-z]{43,86})",
-    r"(?P<secret>\{SHA\}[A-Za-z0-9+/]{27}=)",
+# (pattern, the literals its matches start with)
+_HTPASSWD = tuple((re.compile(p), anchors) for p, anchors in (
+    (r"(?P<secret>\$apr1\$[./0-9A-Za-z]{1,8}\$[./0-9A-Za-z]{22})", ("$apr1$",)),
+    (r"(?P<secret>\$2[aby]\$\d\d\$[./0-9A-Za-z]{53})", ("$2a$", "$2b$", "$2y$")),
+    (r"(?P<secret>\$[56]\$[^$:\s]{1,16}\$[./0-9A-Za-z]{43,86})", ("$5$", "$6$")),
+    (r"(?P<secret>\{SHA\}[A-Za-z0-9+/]{27}=)", ("{SHA}",)),
 ))
 _USER_BEFORE = re.compile(r"(?:^|\n)[A-Za-z0-9._@-]{1,64}:$")
 _BODY_LINE = re.compile(r"[A-Za-z0-9+/]{40,76}={0,2}\r?$")
 _OPENSSH_MAGIC = "b3BlbnNzaC1rZXktdjE"  # base64 of "openssh-key-v1"
+_BODY_STARTS = ("MI", "MH", "MG", "MC", _OPENSSH_MAGIC)
+_BEGIN_ANCHOR, _END_ANCHOR, _PUTTY_ANCHOR, _NETRC_ANCHOR = "-----BEGIN ", "-----END ", "PuTTY-User-Key-File-", "machine"
+
+# every literal a shape here starts with (packverify.secrets.anchors); a body line's is
+# its newline (the first line of a text is looked at apart)
+ANCHORS = (_BEGIN_ANCHOR, _END_ANCHOR, _PUTTY_ANCHOR, _NETRC_ANCHOR, *("\n" + p for p in _BODY_STARTS),
+           *(a for _, anchors in _HTPASSWD for a in anchors))
 
 Hit = tuple[int, int, str, str]  # (start, end, rule id, kind)
 
 
-def find(text: str) -> Iterator[Hit]:
-    """Every key or password-file credential in ``text``, as character spans."""
-    for m in _BEGIN.finditer(text):
+def find(where: AnchoredTexts) -> Iterator[Hit]:
+    """Every key or password-file credential in the texts of ``where``, as character spans,
+    each found as in its text alone."""
+    text = where.text
+    for m in matches(_BEGIN, where, (_BEGIN_ANCHOR,)):
         yield m.start(), m.end(), "private-key", _kind(m.group("label"))
-    for m in _LAST_LINE_BEGIN.finditer(text):  # a whole last line: the body goes on in the next chunk
+    for m in matches(_LAST_LINE_BEGIN, where, (_BEGIN_ANCHOR,)):  # a whole last line: the body goes on in the next chunk
         if text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip(" \t") == "":
             yield m.start(), m.end("label") + 5, "private-key", _kind(m.group("label"))
-    for m in _END_after_body(text):
-        yield m
-    for start in _line_starts_of(text, ("MI", "MH", "MG", "MC", _OPENSSH_MAGIC)):
-        end = text.find("\n", start)
-        end = len(text) if end == -1 else end
-        line = text[start:end]
-        if _BODY_LINE.fullmatch(line) and _next_is_body(text, end) and _private_der_or_openssh(line):
-            yield start, end, "private-key", "private key (body)"
-    for m in _PUTTY.finditer(text):
+    yield from _end_after_body(where)
+    yield from _body_lines(where)
+    for m in matches(_PUTTY, where, (_PUTTY_ANCHOR,)):
         if m.start() == 0 or text[m.start() - 1] == "\n":
             yield m.start(), m.end(), "putty-private-key", "PuTTY private key"
-    for m in _NETRC.finditer(text):
+    for m in matches(_NETRC, where, (_NETRC_ANCHOR,)):
         if looks_random(m.group("secret")) and (m.start() == 0 or text[m.start() - 1] in " \t\n"):
             yield m.start("secret"), m.end("secret"), "netrc-password", "password in a .netrc entry"
-    for pattern in _HTPASSWD:
-        for m in pattern.finditer(text):
-            if _USER_BEFORE.search(text, max(0, m.start() - 66), m.start()):
+    for pattern, anchors in _HTPASSWD:
+        for m in matches(pattern, where, anchors):
+            if _USER_BEFORE.search(text, _user_window(where, m.start()), m.start()):
                 yield m.start("secret"), m.end("secret"), "password-hash", "password hash (.htpasswd, shadow)"
 
 
-def _END_after_body(text: str) -> Iterator[Hit]:  # noqa: N802 — reads as the rule it is
-    position = text.find("-----END ")
-    while position != -1:
+def _user_window(where: AnchoredTexts, start: int) -> int:
+    """Where to look back from ``start`` for ``user:`` — 66 characters, as far as its
+    text's start. There the separator's newline is included: it stands for ``^``, which
+    matches only at the start of the whole string."""
+    lo = where.bounds(start)[0]
+    if start - 66 > lo:
+        return start - 66
+    return lo - 1 if lo > 0 else 0
+
+
+def _end_after_body(where: AnchoredTexts) -> Iterator[Hit]:
+    text = where.text
+    for position in where.at((_END_ANCHOR,)):
+        lo, hi = where.bounds(position)
         # the body line before it, at most 80 characters back: a bounded look-back keeps this linear
-        m = _END.search(text, max(0, position - 80), position + 80)
+        m = _END.search(text, max(lo, position - 80), min(hi, position + 80))
         if m is not None and m.start("label") - 9 == position:
             yield m.start(), m.end(), "private-key", _kind(m.group("label"))
-        position = text.find("-----END ", position + 9)
 
 
-def _line_starts_of(text: str, prefixes: tuple[str, ...]) -> Iterator[int]:
-    """Offsets of lines that begin with one of ``prefixes`` (found with ``str.find``: C speed)."""
-    for prefix in prefixes:
+def _body_lines(where: AnchoredTexts) -> Iterator[Hit]:
+    """The first base64 line of a key body, at the start of a line and followed by another."""
+    text = where.text
+    for prefix in _BODY_STARTS:
+        starts = [p + 1 for p in where.at(("\n" + prefix,))]
         if text.startswith(prefix):
-            yield 0
-        needle = "\n" + prefix
-        position = text.find(needle)
-        while position != -1:
-            yield position + 1
-            position = text.find(needle, position + 1)
+            starts.insert(0, 0)
+        for start in starts:
+            hi = where.bounds(start)[1]
+            end = text.find("\n", start, hi)
+            end = hi if end == -1 else end
+            line = text[start:end]
+            if _BODY_LINE.fullmatch(line) and _next_is_body(text, end, hi) and _private_der_or_openssh(line):
+                yield start, end, "private-key", "private key (body)"
 
 
-def _next_is_body(text: str, end: int) -> bool:
+def _next_is_body(text: str, end: int, hi: int) -> bool:
     """The line after ``end`` is a base64 line too (or ``END``): a block, not one string."""
-    if end >= len(text):
+    if end >= hi:
         return False
-    following = text[end + 1:end + 90].split("\n", 1)[0]
+    following = text[end + 1:min(end + 90, hi)].split("\n", 1)[0]
     return _BODY_LINE.fullmatch(following) is not None or following.startswith("-----END ") or \
         (len(following) >= 4 and re.fullmatch(r"[A-Za-z0-9+/]+={0,2}\r?", following) is not None)
 
