@@ -89,9 +89,15 @@ def canonical_chunk_id(file_path: str, start_line: int, end_line: int) -> str:
     return hashlib.sha256(jcs_bytes([file_path, start_line, end_line], prepared=plain)).hexdigest()[:16]
 
 
+def content_digest(content: str) -> bytes:
+    """The sha256 of a chunk's content's UTF-8 bytes: ``content_hash`` in hex, and the
+    key of every per-content cache (packverify.result_cache, the count cache)."""
+    return hashlib.sha256(content.encode("utf-8")).digest()
+
+
 def hash_content(content: str) -> str:
     """A chunk's ``content_hash``: sha256 of its content's UTF-8 bytes, lowercase hex."""
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return content_digest(content).hex()
 
 
 def utf8_length(content: str) -> int:

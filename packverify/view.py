@@ -16,6 +16,7 @@ from itertools import repeat
 from operator import is_
 from typing import Any
 
+from packverify.format import content_digest
 from packverify.load import Loaded
 
 
@@ -110,6 +111,15 @@ class PackView:
             objects = [items[i] for i in indices]
         columns = [_column(objects, key, kind) for key, kind in _CHUNK_FIELDS]
         return list(map(Chunk, indices, *columns))
+
+    @cached_property
+    def content_digests(self) -> list[bytes | None]:
+        """Per chunk of :attr:`chunks`, the sha256 of its content
+        (:func:`packverify.format.content_digest`; ``None`` without content): hashed once
+        per check for ``integrity``, the count cache and any per-content result cache.
+        The loader lets no lone surrogate through (a ``parse`` finding), so every content
+        here encodes."""
+        return [None if c.content is None else content_digest(c.content) for c in self.chunks]
 
     @cached_property
     def tokenizer_name(self) -> str | None:
