@@ -198,3 +198,27 @@ def test_a_batch_cut_after_a_string_ending_in_a_lookalike_is_refused_by_orjson()
         finally:
             streaming.BLOCK, streaming.BATCH = saved
         assert result is not None and result[0] == orjson.loads(data)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_as_it_was_after_a_check_and_a_failing_oracle(enabled, monkeypatch):
+    """engine pauses the cyclic collector while the oracles run: it must come back on
+    (or stay off) whatever happens, an oracle crashing included."""
+    import gc
+
+    from helpers import check_doc, valid_doc
+
+    import packverify.oracles.stats as stats
+
+    def broken(pack, ctx):
+        raise RuntimeError("planted")
+        yield
+
+    monkeypatch.setattr(stats, "check", broken)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        report = check_doc(valid_doc())
+        assert "stats.internal-error" in {f.code for f in report.findings}
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
