@@ -130,3 +130,12 @@ def test_the_context_offers_a_cache_only_with_cache_dir(tmp_path):
     assert cache is not None and cache.dir.is_relative_to(tmp_path)
     with pytest.raises(ValueError):
         ResultCache(tmp_path, "../escape", ())
+
+
+def test_the_views_content_keys_are_the_count_caches_keys():
+    """The tokens oracle hands the view's digests to the count cache: they must be the
+    keys the cache computes itself (records written either way are found either way)."""
+    from packverify.counting.cache import content_key
+
+    assert [content_digest(t) for t in TEXTS] == [content_key(t) for t in TEXTS]
+    assert content_digest("é") == hashlib.sha256("é".encode()).digest()
