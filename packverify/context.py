@@ -45,6 +45,16 @@ class Context:
             self._counters[name] = built
         return self._counters[name]
 
+    def result_cache(self, kind: str, depends_on: tuple[str, ...]):
+        """The :class:`packverify.result_cache.ResultCache` of ``kind`` under ``--cache DIR``
+        (``None`` without one): for an oracle whose per-chunk result is a pure function of
+        the content and of ``depends_on`` (its engine's version, its rules' digest)."""
+        if self.cache is None:
+            return None
+        from packverify.result_cache import ResultCache
+
+        return ResultCache(self.cache, kind, depends_on)
+
     def counting(self) -> dict[str, dict]:
         """Per tokenizer this run counted with: the engine, the vocabulary, and why
         when it is not the engine asked for — sorted, so reports stay byte-identical."""

@@ -27,9 +27,10 @@ import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, AnyStr
 
-from packverify.canonical import jcs_bytes
+from packverify.canonical import jcs_bytes, plain_scalars
 
 SERIALIZATION = "rfc8785"  # metadata.serialization of a pack in canonical bytes
 CHUNK_ID_SCHEME = "packverify-v1"  # metadata.chunk_id_scheme of a pack with canonical ids
@@ -40,6 +41,7 @@ def is_zero_commit(commit: str) -> bool:
     """All zeros, SHA-1 (40) or SHA-256 (64) wide: the content is a working tree, not a commit."""
     return len(commit) in (40, 64) and commit.count("0") == len(commit)
 DEFAULT_UNDERFLOW = 0.005  # budget_info.underflow_allowed when the pack does not say
+_SAFE_INT = 2**53 - 1  # RFC 8785 writes integers beyond this as doubles
 MANIFEST_ROW = ("id", "file_path", "start_line", "end_line", "tokens", "content_hash")  # §manifest_digest
 
 # Directories no pack should draw from: dependencies, build output, tool state. The
@@ -82,12 +84,20 @@ def chunk_order_key(file_path: str, start_line: int, end_line: int, chunk_id: st
 
 def canonical_chunk_id(file_path: str, start_line: int, end_line: int) -> str:
     """Scheme ``packverify-v1``: first 16 hex digits of sha256(JCS([path, start, end]))."""
-    return hashlib.sha256(jcs_bytes([file_path, start_line, end_line])).hexdigest()[:16]
+    plain = (type(file_path) is str and type(start_line) is int and type(end_line) is int
+             and abs(start_line) <= _SAFE_INT and abs(end_line) <= _SAFE_INT)  # orjson writes JCS already
+    return hashlib.sha256(jcs_bytes([file_path, start_line, end_line], prepared=plain)).hexdigest()[:16]
+
+
+def content_digest(content: str) -> bytes:
+    """The sha256 of a chunk's content's UTF-8 bytes: ``content_hash`` in hex, and the
+    key of every per-content cache (packverify.result_cache, the count cache)."""
+    return hashlib.sha256(content.encode("utf-8")).digest()
 
 
 def hash_content(content: str) -> str:
     """A chunk's ``content_hash``: sha256 of its content's UTF-8 bytes, lowercase hex."""
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return content_digest(content).hex()
 
 
 def utf8_length(content: str) -> int:
@@ -108,7 +118,9 @@ def manifest_digest(tokenizer: str, rows: Iterable[tuple]) -> str:
     # 100,000 rows is never held whole (−26 MB on the benchmark's pack, issue 13).
     digest = hashlib.sha256(b'{"chunks":[')
     for start in range(0, len(ordered), _DIGEST_BATCH):
-        batch = jcs_bytes([list(row) for row in ordered[start:start + _DIGEST_BATCH]])[1:-1]
+        rows_now = ordered[start:start + _DIGEST_BATCH]
+        plain = plain_scalars(chain.from_iterable(rows_now))
+        batch = jcs_bytes([list(row) for row in rows_now], prepared=plain)[1:-1]
         digest.update(b"," + batch if start else batch)
     digest.update(b'],"tokenizer":' + jcs_bytes(tokenizer) + b"}")
     return digest.hexdigest()

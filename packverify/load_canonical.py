@@ -23,7 +23,9 @@ never raises on content. Leaves alone: every diagnosis (packverify.load).
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable
+from itertools import repeat
 from typing import IO, Any
 
 import orjson
@@ -36,6 +38,7 @@ Scanner = Callable[..., Any]
 
 BLOCK = 4 << 20
 BATCH = 1 << 20
+QUICK_SLACK = 64 << 10  # bytes past a batch's size searched for a cut before counting quotes
 MAX_TRIES = 1000  # plausible ends tried per value before giving up: a pathology, not content
 _TERMINATORS = {b"{": b"}", b"[": b"]", b'"': b'"'}
 
@@ -100,13 +103,27 @@ class _Reader:
         (elements are taken to be of the first one's kind; otherwise: not canonical)."""
         return self._parse(_TERMINATORS.get(self.peek(), b""), b",]", b"[", b"]", BATCH)
 
+    def _quick(self, before: bytes, after: bytes, min_size: int) -> tuple[Any, bool] | None:
+        """A batch of an array of objects cut at the first ``},{"`` past ``min_size``
+        bytes, with no quote counting: a quote inside a string is always escaped, so
+        ``{"`` lies inside one only when a string ends in ``},{``, and then orjson
+        refuses the cut (as it refuses a cut past the array's end). ``None``: no such
+        cut in the bytes at hand, or it did not parse — the counting search decides."""
+        self.fill(min_size + QUICK_SLACK)
+        at = self.buf.find(b'},{"', self.pos + min_size)
+        return None if at < 0 else self._try(at + 1, before, after)
+
     def _parse(self, closer: bytes, terminators: bytes, before: bytes, after: bytes,
                min_size: int) -> tuple[Any, bool]:
         """Parse ``before + buf[pos:end] + after`` for the first plausible ``end``: a
         terminator preceded by ``closer``, outside strings (an even number of string
         delimiters since ``pos``), ``min_size`` bytes on or the closing terminator
         (the last of ``terminators``). Content full of ``},`` or ``}]`` costs one count of
-        its quotes, not a parse per lookalike."""
+        its quotes, not a parse per lookalike. Batches of objects try :meth:`_quick` first."""
+        if min_size and closer == b"}":
+            found = self._quick(before, after, min_size)
+            if found is not None:
+                return found
         start = self.base + self.pos  # file offsets from here on
         mark, odd = start, 0  # the quotes in [start, mark) are odd in number when odd == 1
         search = start + 1
@@ -168,14 +185,14 @@ class _Reader:
 
 def _quotes(buf: bytearray, lo: int, hi: int) -> int:
     """String delimiters in ``buf[lo:hi]``: quotes not escaped by an odd run of
-    backslashes (``lo`` must not be inside such a run). N0 − N1 + N2 − …, where Nj
-    counts quotes preceded by at least j backslashes."""
+    backslashes (``lo`` must not be inside such a run). Deleting every pair of
+    backslashes (left to right, runs never merge) leaves one before a quote exactly when
+    its run was odd: three passes whatever the longest run (counting quotes after at
+    least j backslashes for every j took 1.6 s per 155 MB of code full of ``\\\\``)."""
     total = buf.count(b'"', lo, hi)
-    run, sign = b'\\"', -1
-    while n := buf.count(run, lo, hi):
-        total += sign * n
-        run, sign = b"\\" + run, -sign
-    return total
+    if not total or buf.find(b'\\"', lo, hi) < 0:
+        return total
+    return total - buf[lo:hi].replace(b"\\\\", b"").count(b'\\"')
 
 
 def _canonical(value: Any, piece: bytes, base: tuple, scanner: Scanner) -> bool:
@@ -237,12 +254,27 @@ _SHARED = ("file_path", "language", "selected_mode")
 
 
 def _share(items: list, memo: dict) -> None:
+    """Each shared field's value replaced by the memo's equal string: a C loop (``map``)
+    per field when every item is an object holding a string there, as in every pack
+    (0.8 s → 0.05 s for 100,000 chunks); item by item otherwise."""
+    if set(map(type, items)) == {dict}:
+        for key in _SHARED:
+            values = list(map(dict.get, items, repeat(key)))
+            if set(map(type, values)) == {str}:
+                deque(map(dict.__setitem__, items, repeat(key), map(memo.setdefault, values, values)), maxlen=0)
+            else:
+                _share_one(items, key, memo)
+        return
+    for key in _SHARED:
+        _share_one(items, key, memo)
+
+
+def _share_one(items: list, key: str, memo: dict) -> None:
     for item in items:
         if type(item) is dict:
-            for key in _SHARED:
-                value = item.get(key)
-                if type(value) is str:
-                    item[key] = memo.setdefault(value, value)
+            value = item.get(key)
+            if type(value) is str:
+                item[key] = memo.setdefault(value, value)
 
 
 def _array(reader: _Reader) -> tuple[list, bool]:

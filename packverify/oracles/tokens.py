@@ -58,7 +58,12 @@ def requires(pack, ctx) -> str | None:
 
 def check(pack, ctx) -> Iterator[Finding]:
     with_content = [c for c in pack.chunks if c.content is not None]
-    counts = ctx.counter_for(pack.tokenizer_name).count_many([c.content for c in with_content], jobs=ctx.jobs)
+    texts = [c.content for c in with_content]
+    counter = ctx.counter_for(pack.tokenizer_name)
+    if ctx.cache is not None:  # the cache's keys: the view hashes each content once per check
+        counts = counter.count_keyed(texts, [d for d in pack.content_digests if d is not None], jobs=ctx.jobs)
+    else:
+        counts = counter.count_many(texts, jobs=ctx.jobs)
     for chunk, real in zip(with_content, counts):
         if chunk.tokens is not None and chunk.tokens != real:
             yield Finding("tokens.mismatch", chunk.path + ("tokens",),
