@@ -45,7 +45,7 @@ SAFE_INT = 2**53 - 1
 # CPython 3.11's stdlib parser reaches under a deep caller, above MAX_DEPTH so that a
 # crossing within reach still gets its pointer.
 SLOW_PATH_DEPTH = 512
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
 _DELTA = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _BOM = b"\xef\xbb\xbf"
 
@@ -256,11 +256,13 @@ def _nesting_exceeds(raw: bytes, limit: int) -> bool:
     so a quote or bracket byte is that character."""
     if raw.count(b"[") + raw.count(b"{") <= limit:
         return False
-    # Escapes go first (an escaped backslash, then an escaped quote); what is left between
-    # every other quote is inside a string (an unterminated one runs to the end).
-    plain = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = b"".join(plain.split(b'"')[::2]).translate(None, _NOT_BRACKETS)
-    return max(accumulate(map(_DELTA.__getitem__, brackets)), default=0) > limit
+    # Escapes go first (an escaped backslash, then an escaped quote); then only quotes and
+    # brackets are kept, and what lies between every other quote is inside a string (an
+    # unterminated one runs to the end). Every step is a C loop; the first level past the
+    # limit ends the count.
+    plain = raw.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+    brackets = b"".join(plain.split(b'"')[::2])
+    return next(filter(limit.__lt__, accumulate(map(_DELTA.__getitem__, brackets))), None) is not None
 
 
 class _Scan:
