@@ -9,6 +9,12 @@ that, by a second parse with the standard library and an ``object_pairs_hook``.
 Every failure of the fast path is diagnosed by that slow path too, which knows
 line/column, the duplicate key, the offending number, and where it is.
 
+The standard library's parser recurses once per level, and how deep it may go is the
+interpreter's business (3.11 counts it against the recursion limit and the caller's
+frames; 3.12+ has a separate, larger C limit). So the slow path measures the nesting
+itself first: deeper than ``SLOW_PATH_DEPTH`` is ``parse.too-deep`` at the root without
+parsing, on every Python alike; shallower, the parse finds where the limit is crossed.
+
 Limits (docs/format.md §Parsing): at most ``MAX_DEPTH`` levels of nesting; every
 number within the range of an IEEE double (I-JSON, RFC 7493: a number means its
 double); integers beyond 2**53 in counted fields are the schema's ``maximum``.
@@ -20,7 +26,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import is_
 from typing import Any
 
@@ -36,6 +42,12 @@ MAX_DEPTH = 128
 STREAM_MIN_BYTES = 1 << 20
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 SAFE_INT = 2**53 - 1
+# The slow path parses at most this deep (see the module docstring): well below what
+# CPython 3.11's stdlib parser reaches under a deep caller, above MAX_DEPTH so that a
+# crossing within reach still gets its pointer.
+SLOW_PATH_DEPTH = 512
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
+_DELTA = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -210,6 +222,9 @@ def _slow_parse(loaded: Loaded) -> None:
                     f"invalid UTF-8 at byte offset {exc.start} (line {line}): {exc.reason}",
                     actual=raw[exc.start:exc.start + 4].hex(" ")))
         return
+    if _nesting_exceeds(raw, SLOW_PATH_DEPTH):
+        add(_too_deep_at_root())
+        return
     try:
         document = json.loads(text, object_pairs_hook=_pairs_hook, parse_int=_parse_int,
                               parse_float=_parse_float, parse_constant=_parse_constant)
@@ -217,9 +232,8 @@ def _slow_parse(loaded: Loaded) -> None:
         add(Finding("parse.invalid-json", (),
                     f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno} (character {exc.pos})"))
         return
-    except RecursionError:
-        add(Finding("parse.too-deep", (), f"nesting deeper than {MAX_DEPTH} levels",
-                    expected=MAX_DEPTH))
+    except RecursionError:  # defensive: a caller already deep in its own stack
+        add(_too_deep_at_root())
         return
     except (ValueError, MemoryError) as exc:  # defensive: the parser's own limits
         add(Finding("parse.invalid-json", (), f"not parseable: {exc}"))
@@ -231,6 +245,25 @@ def _slow_parse(loaded: Loaded) -> None:
     loaded.document = document
     loaded.plain = not scan.needs_prepare
     loaded.canonical = None
+
+
+def _too_deep_at_root() -> Finding:
+    return Finding("parse.too-deep", (), f"nesting deeper than {MAX_DEPTH} levels", expected=MAX_DEPTH)
+
+
+def _nesting_exceeds(raw: bytes, limit: int) -> bool:
+    """Whether brackets outside strings ever nest deeper than ``limit``, in linear time
+    and without recursion (whatever else is wrong with the text). ``raw`` is valid UTF-8,
+    so a quote or bracket byte is that character."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    # Escapes go first (an escaped backslash, then an escaped quote); then only quotes and
+    # brackets are kept, and what lies between every other quote is inside a string (an
+    # unterminated one runs to the end). Every step is a C loop; the first level past the
+    # limit ends the count.
+    plain = raw.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+    brackets = b"".join(plain.split(b'"')[::2])
+    return next(filter(limit.__lt__, accumulate(map(_DELTA.__getitem__, brackets))), None) is not None
 
 
 class _Scan:

@@ -96,3 +96,30 @@ def test_unreadable_paths_raise_load_error(tmp_path):
         read_pack(str(tmp_path / "missing.json"))
     with pytest.raises(LoadError):
         read_pack(str(tmp_path))
+
+
+# How deep the standard library's parser may recurse is the interpreter's (3.11: the
+# recursion limit minus the caller's frames; 3.12+: a larger C limit). The slow path's
+# findings must not depend on it: hand-made inputs that orjson refuses (NaN, depth beyond
+# its 1024), so that the slow path diagnoses them.
+SLOW_PATH_DEPTH_CASES = [
+    # parsed: the crossing of MAX_DEPTH is found where it is (128 array indices deep)
+    (b"[" * 300 + b"NaN" + b"]" * 300, "/0" * MAX_DEPTH),
+    # deeper than the slow path parses: the root, on 3.11 and 3.13 alike
+    (b"[" * 600 + b"NaN" + b"]" * 600, ""),
+    (b"[" * 3000 + b"]" * 3000, ""),
+    (b'{"a":' * 2000 + b"1" + b"}" * 2000, ""),
+]
+
+
+@pytest.mark.parametrize("raw,pointer", SLOW_PATH_DEPTH_CASES, ids=["300-nan", "600-nan", "3000", "objects-2000"])
+def test_slow_path_depth_findings_do_not_depend_on_the_interpreter(raw, pointer):
+    loaded = parse_bytes(raw)
+    assert loaded.document is None
+    assert [(f.code, f.pointer) for f in loaded.findings] == [("parse.too-deep", pointer)]
+
+
+def test_brackets_inside_strings_are_not_nesting():
+    # 600 brackets and an escaped quote inside a string; the duplicate key sends it down the slow path.
+    raw = b'{"a": "' + b"[" * 600 + b'\\"[{", "a": 1}'
+    assert [(f.code, f.pointer) for f in parse_bytes(raw).findings] == [("parse.duplicate-key", "")]

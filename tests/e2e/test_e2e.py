@@ -56,6 +56,7 @@ def clean_env(tmp_path_factory):
     return home / "bin" / "packverify", env
 
 
+@pytest.mark.timeout(1800)  # a hang guard: a venv, an install and a dozen commands; >600 s under load
 def test_end_to_end_from_a_clean_environment(clean_env, tmp_path):
     packverify, env = clean_env
     work = tmp_path / "work"

@@ -61,6 +61,7 @@ def test_reference_packer_m3_keeps_every_line_when_the_budget_doubles():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # a hang guard: counted work (4 examples × 7 relations), >600 s under load
 def test_reference_packer_through_the_default_template_holds(in_tmp):
     from helpers import run_captured
 
