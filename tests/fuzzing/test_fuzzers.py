@@ -158,7 +158,7 @@ def test_the_check_raw_stream_reaches_every_branch_of_the_loader_and_every_oracl
 
 def test_a_failing_property_is_a_failure_not_a_crash_of_the_harness():
     with pytest.raises(FuzzFailure):
-        packverify.fuzz.targets._raise("check_raw", ["planted"], 0.0)
+        packverify.fuzz.targets._raise("check_raw", ["planted"], 0.0, lambda: pytest.fail("re-run despite a failure"))
     assert issubclass(FuzzFailure, AssertionError)
 
 
