@@ -63,6 +63,25 @@ def read_bucket(path: Path, head: bytes, space: bytes) -> memoryview | None:
     return body
 
 
+def store_buckets(directory: Path, new: dict, read: Callable[[int], dict], encode: Callable[[list], bytes],
+                  header: bytes, space: bytes, keep: int) -> None:
+    """Merge ``new`` records into their buckets (a bucket per first key byte), the newest
+    ``keep`` of each kept, every bucket rewritten atomically with ``header`` and its
+    checksum; a directory that cannot be written is skipped (the values were right anyway)."""
+    by_bucket: dict[int, dict] = {}
+    for key, value in new.items():
+        by_bucket.setdefault(key[0], {})[key] = value
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    for first, records in sorted(by_bucket.items()):
+        merged = read(first)
+        merged.update(records)
+        body = encode(list(merged.items())[-keep:])
+        write_atomic(directory, directory / f"{first:02x}.bin", header + checksum(space, body) + body)
+
+
 def write_atomic(directory: Path, path: Path, data: bytes) -> None:
     """``data`` into ``path`` through a temporary file in ``directory`` and a rename;
     a directory that cannot be written is skipped silently (the results were right anyway)."""
@@ -110,21 +129,10 @@ class ResultCache:
 
     def store(self, new: dict[bytes, bytes]) -> None:
         """Add records (merged into their buckets, the newest ``_MAX_RECORDS`` kept)."""
-        by_bucket: dict[int, dict[bytes, bytes]] = {}
-        for key, value in new.items():
-            if len(key) != 32:
-                raise ValueError("a key is a 32-byte sha256 digest")
-            by_bucket.setdefault(key[0], {})[key] = value
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return
-        for first, records in sorted(by_bucket.items()):
-            merged = self._read(first)
-            merged.update(records)
-            body = b"".join(k + _LENGTH.pack(len(v)) + v for k, v in list(merged.items())[-_MAX_RECORDS:])
-            path = self.dir / f"{first:02x}.bin"
-            write_atomic(self.dir, path, RESULTS_MAGIC + self.space + checksum(self.space, body) + body)
+        if any(len(key) != 32 for key in new):
+            raise ValueError("a key is a 32-byte sha256 digest")
+        store_buckets(self.dir, new, self._read, lambda items: b"".join(k + _LENGTH.pack(len(v)) + v for k, v in items),
+                      RESULTS_MAGIC + self.space, self.space, _MAX_RECORDS)
 
     def get_or_compute(self, keys: Sequence[bytes], items: Sequence, compute: Callable[[list], list[bytes]]) -> list[bytes]:
         """The value for every ``items[i]`` (whose content digest is ``keys[i]``): known

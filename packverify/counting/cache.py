@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from packverify.counting.engines import Counter
-from packverify.result_cache import checksum, read_bucket, write_atomic
+from packverify.result_cache import read_bucket, store_buckets
 
 MAGIC = b"packverify-counts-v1\n"
 _RECORD = struct.Struct("<32sI")
@@ -79,19 +79,8 @@ class CountCache:
     def store(self, new: dict[bytes, int]) -> None:
         """Add records; a cache directory that cannot be written is silently skipped
         (the counts were right anyway)."""
-        by_bucket: dict[int, dict[bytes, int]] = {}
-        for key, value in new.items():
-            by_bucket.setdefault(key[0], {})[key] = value
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return
-        for first, records in sorted(by_bucket.items()):
-            merged = self._read(first)
-            merged.update(records)
-            items = list(merged.items())[-MAX_RECORDS:]
-            body = b"".join(_RECORD.pack(k, v) for k, v in items)
-            write_atomic(self.dir, self._bucket(first), MAGIC + self.space + checksum(self.space, body) + body)
+        store_buckets(self.dir, new, self._read, lambda items: b"".join(_RECORD.pack(k, v) for k, v in items),
+                      MAGIC + self.space, self.space, MAX_RECORDS)
 
 
 class CachedCounter(Counter):
