@@ -33,7 +33,7 @@ from packverify.model import Finding
 from packverify.oracles._base import ERROR, WARNING, Code
 from packverify.paths import machine_path_reason, path_collisions, path_problems
 from packverify.pointer import to_pointer
-from packverify.secrets import find_secrets, scan_many, secret_file_reason
+from packverify.secrets import SecretHit, find_secrets, scan_many, secret_file_reason, with_anchors
 from packverify.view import as_str
 
 NAME = "security"
@@ -120,7 +120,7 @@ def _secrets(pack) -> Iterator[Finding]:
     items = ((("content", k), c.content) for k, c in enumerate(pack.chunks) if c.content)
     reported: set[tuple] = set()
     first_path: dict[str, tuple] = {}  # a string's findings belong to its first place in the document
-    for key, hit in scan_many(itertools.chain(items, _strings(pack.doc))):
+    for key, hit in itertools.chain(scan_many(items), _string_hits(pack.doc)):
         if key[0] == "content":
             chunk = pack.chunks[key[1]]
             secret = chunk.content[hit.start:hit.end]
@@ -133,6 +133,56 @@ def _secrets(pack) -> Iterator[Finding]:
         elif first_path.setdefault(key[2], key[1]) == key[1]:
             path = key[1]
             yield Finding("security.secret", path, f"{hit.kind} in {to_pointer(path)}", actual=hit.redacted)
+
+
+def _string_hits(doc: Any) -> Iterator[tuple[tuple, SecretHit]]:
+    """What ``scan_many(_strings(doc))`` gives, found cheaply: the document's strings but
+    chunk contents are gathered without their paths (:func:`_every_string`, C-speed over
+    the chunks), only those with somewhere for a credential to start are scanned
+    (:func:`packverify.secrets.with_anchors`), and only when one of them holds a
+    credential is the document walked again, with paths, to place it — where the walk
+    of every string with its path cost more than scanning the chunk contents."""
+    suspects = with_anchors(dict.fromkeys(_every_string(doc)))
+    if not suspects:
+        return
+    found: dict[str, list[SecretHit]] = {}
+    for text, hit in scan_many((text, text) for text in suspects):
+        found.setdefault(text, []).append(hit)
+    if not found:
+        return
+    for key, text in _strings(doc):
+        for hit in found.get(text, ()):
+            yield key, hit
+
+
+def _every_string(doc: Any) -> list[str]:
+    """Every string :func:`_strings` yields (repeats too, in no promised order): the
+    values of the document but chunk contents, and nothing else — dictionary keys are
+    not scanned there either."""
+    if isinstance(doc, str):
+        return [doc]
+    out: list[str] = []
+    stack: list[Any] = []
+    if isinstance(doc, dict) and isinstance(doc.get("chunks"), (dict, list)):
+        chunks = doc["chunks"]
+        members = list(chunks.values()) if isinstance(chunks, dict) else chunks
+        objects = [m for m in members if isinstance(m, dict)]
+        stack.extend(m for m in members if not isinstance(m, dict))  # lists, strings: nothing to skip inside
+        values = [v for k, v in itertools.chain.from_iterable(map(dict.items, objects)) if k != "content"]
+        out.extend(v for v in values if isinstance(v, str))
+        stack.extend(v for v in values if isinstance(v, (dict, list)))
+        stack.extend(v for k, v in doc.items() if k != "chunks")
+    else:
+        stack.append(doc)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return out
 
 
 def _strings(doc: Any) -> Iterator[tuple[tuple, str]]:

@@ -157,7 +157,11 @@ json_values = st.recursive(st.one_of(values, st.integers(-9, 9), st.none()),
 chunk_docs = st.fixed_dictionaries({"content": values, "file_path": st.sampled_from(SECRETS[:3] + ["a.py", "b.py"]),
                                     "start_line": st.integers(0, 3), "language": st.sampled_from(["python", "é"])},
                                    optional={"x-extra": json_values, "selected_mode": st.sampled_from(["full", "summary"])})
-documents = st.fixed_dictionaries({"chunks": st.lists(chunk_docs, max_size=6),
+# chunks as the schema wants them, and as a broken pack has them: other members among the
+# objects, or an object in place of the list (whose members' contents are still contents)
+chunk_lists = st.one_of(st.lists(chunk_docs, max_size=6), st.lists(st.one_of(chunk_docs, json_values), max_size=4),
+                        st.dictionaries(st.sampled_from(["0", "a", "content"]), chunk_docs, max_size=2))
+documents = st.fixed_dictionaries({"chunks": chunk_lists,
                                    "metadata": st.dictionaries(st.sampled_from(["repo_info", "branch", "x-y"]), json_values,
                                                                max_size=3)})
 
@@ -173,3 +177,42 @@ def test_the_oracle_reports_what_it_did(doc):
     pack = PackView(SimpleNamespace(document=doc))  # the parsed document as the oracle sees it (surrogates too)
     found = [(f.path, f.message, f.actual) for f in security._secrets(pack)]
     assert found == reference_scan.security_findings(pack)
+
+
+# ---------------------------------------------------------------- texts with somewhere to start
+
+@settings(deadline=None)
+@given(many=st.lists(st.one_of(texts, st.sampled_from(SECRETS)), max_size=12), batch_chars=st.integers(1, 400))
+def test_every_text_with_a_secret_has_an_anchor(many, batch_chars):
+    # the texts the plain scan finds anything in are among those kept, whatever the batches
+    kept = scan.with_anchors(many, batch_chars)
+    assert [t for t in many if reference_scan.find_secrets(t)] == [t for t in kept if reference_scan.find_secrets(t)]
+    assert all(t in many for t in kept)
+
+
+def test_every_text_with_a_secret_has_an_anchor_with_each_engine(engine):
+    @settings(deadline=None, max_examples=50)
+    @given(many=st.lists(texts, max_size=8), batch_chars=st.integers(1, 200))
+    def check(many, batch_chars):
+        kept = scan.with_anchors(many, batch_chars)
+        assert [t for t in many if reference_scan.find_secrets(t)] == [t for t in kept if reference_scan.find_secrets(t)]
+
+    check()
+
+
+BODY = ("MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"  # one line starts like a key body
+        "kzp9fTq5Ld0Y1ilKpTHvHNlH7v2Rd2vcpB0zBKcm8nfBTjGVwL8WZlz8Kxr7YZxQ\n")
+
+
+@pytest.mark.parametrize(("texts_", "expected"), [
+    (["plain", "d99ca653", "src/mod.py", ""], []),  # nothing a rule starts with
+    (["a", "token ghp_x", "b"], ["token ghp_x"]),
+    (["a", "x://y"], ["x://y"]),  # the anchor of a URL's credentials, no credential: kept all the same
+    (["-----BEGIN", " RSA"], []),  # an anchor cut in two by the join is in neither text
+    ([BODY, "b"], [BODY]),  # a key body at the very start
+    (["a", BODY], [BODY]),  # ... of a text that is not the first
+])
+def test_texts_with_anchors_by_hand(texts_, expected):
+    assert reference_scan.find_secrets(BODY)  # the plain scan finds a key body in it
+    for batch_chars in (None, 1, 7):
+        assert scan.with_anchors(texts_, batch_chars) == expected
