@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from itertools import compress, repeat
+from operator import is_, is_not
 from typing import Any
 
 from packverify.model import Finding
@@ -158,31 +160,37 @@ def _string_hits(doc: Any) -> Iterator[tuple[tuple, SecretHit]]:
 def _every_string(doc: Any) -> list[str]:
     """Every string :func:`_strings` yields (repeats too, in no promised order): the
     values of the document but chunk contents, and nothing else — dictionary keys are
-    not scanned there either."""
-    if isinstance(doc, str):
+    not scanned there either. The chunks' members are taken a field at a time, in C
+    loops (``map``/``compress``), as :meth:`packverify.view.PackView.chunks` does; a
+    parsed document holds exact ``str``/``dict``/``list`` (JSON has nothing else)."""
+    if type(doc) is str:
         return [doc]
     out: list[str] = []
     stack: list[Any] = []
-    if isinstance(doc, dict) and isinstance(doc.get("chunks"), (dict, list)):
-        chunks = doc["chunks"]
-        members = list(chunks.values()) if isinstance(chunks, dict) else chunks
-        objects = [m for m in members if isinstance(m, dict)]
-        stack.extend(m for m in members if not isinstance(m, dict))  # lists, strings: nothing to skip inside
-        values = [v for k, v in itertools.chain.from_iterable(map(dict.items, objects)) if k != "content"]
-        out.extend(v for v in values if isinstance(v, str))
-        stack.extend(v for v in values if isinstance(v, (dict, list)))
+    chunks = doc.get("chunks") if type(doc) is dict else None
+    if type(chunks) is dict or type(chunks) is list:
+        members = list(chunks.values()) if type(chunks) is dict else chunks
+        objects = list(compress(members, map(is_, map(type, members), repeat(dict))))
+        stack.extend(compress(members, map(is_not, map(type, members), repeat(dict))))  # nothing to skip inside
+        for key in sorted(set(itertools.chain.from_iterable(map(dict.keys, objects))) - {"content"}):
+            column = list(map(dict.get, objects, repeat(key)))
+            out.extend(compress(column, map(is_, map(type, column), repeat(str))))
+            stack.extend(compress(column, map(_CONTAINERS.__contains__, map(type, column))))
         stack.extend(v for k, v in doc.items() if k != "chunks")
     else:
         stack.append(doc)
     while stack:
         node = stack.pop()
-        if isinstance(node, str):
+        if type(node) is str:
             out.append(node)
-        elif isinstance(node, dict):
+        elif type(node) is dict:
             stack.extend(node.values())
-        elif isinstance(node, list):
+        elif type(node) is list:
             stack.extend(node)
     return out
+
+
+_CONTAINERS = frozenset((dict, list))
 
 
 def _strings(doc: Any) -> Iterator[tuple[tuple, str]]:
