@@ -33,12 +33,11 @@ from typing import Any
 
 import packverify.readers as readers
 from packverify.fuzz import documents
-from packverify.fuzz.targets import FuzzFailure, _provider, _report_problems
+from packverify.fuzz.targets import TIME_LIMIT, _provider, _raise, _report_problems
 from packverify.model import Finding, Location, Severity
 from packverify.readers.codes import CODES as READER_CODES
 
 _STATS_CLAIMS = ("total_tokens", "files_included", "overflow_tokens", "budget_utilization")
-_TIME_LIMIT = 10.0  # seconds per input: readers are linear scans of a few KiB here
 # Formats whose files' text stands in the input character for character (no escaping).
 _VERBATIM = frozenset({"repomix-markdown", "repomix-plain", "gitingest", "files-to-prompt", "files-to-prompt-cxml",
                        "files-to-prompt-markdown", "scribe", "packrepo"})
@@ -209,11 +208,7 @@ def read_foreign(fmt: str, data: bytes) -> None:
         problems += _stated(pack, expected)
     elif expected is not None:
         problems += _round_trip(pack, expected)
-    elapsed = time.perf_counter() - started
-    if elapsed > _TIME_LIMIT:
-        problems.append(f"slow input: {elapsed:.1f} s, over the {_TIME_LIMIT} s limit")
-    if problems:
-        raise FuzzFailure(f"read {fmt}: " + " | ".join(problems))
+    _raise(f"read {fmt}", problems, started, lambda: read_foreign(fmt, data), limit=TIME_LIMIT["read"])
 
 
 # --------------------------------------------------------------------------- convert
@@ -291,7 +286,4 @@ def convert_round_trip(data: bytes) -> None:
         problems.append(f"the converted pack fails its own structure: {sorted(set(wrong))}")
     if built.expected is not None and isinstance(loaded.document, dict):
         problems.extend(_texts_kept(pack, loaded.document))
-    if time.perf_counter() - started > _TIME_LIMIT * 3:
-        problems.append("slow input")
-    if problems:
-        raise FuzzFailure("convert: " + " | ".join(problems))
+    _raise("convert", problems, started, lambda: convert_round_trip(data))
