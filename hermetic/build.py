@@ -102,14 +102,14 @@ class SuiteBuild:
         cache.mkdir(parents=True, exist_ok=True)
         lock = self.o.root / self.suite.lock
         with self.rec.phase("wheels", self.suite.name) as phase:
+            here = wheels.for_machine(lock.read_text(encoding="utf-8"), platform.machine())
             if not self.o.offline:
                 plain = self.work / "download.lock"
-                plain.write_text(wheels.without_markers(lock.read_text(encoding="utf-8")), encoding="utf-8")
+                plain.write_text(wheels.without_markers(here), encoding="utf-8")
                 _run(wheels.download_command(sys.executable, plain, cache, python_version=self.suite.python,
                                              machine=platform.machine()),
                      what=f"pip download of {self.suite.lock}", timeout=1800)
-            chosen, problems = wheels.verify(wheels.parse_lock(lock.read_text(encoding="utf-8")), cache,
-                                             lock_name=self.suite.lock)
+            chosen, problems = wheels.verify(wheels.parse_lock(here), cache, lock_name=self.suite.lock)
             phase.detail = {"lock": self.suite.lock, "lock_sha256": sha256_file(lock), "wheels": len(chosen)}
             if problems:
                 phase.detail["problems"] = problems

@@ -76,6 +76,34 @@ def platform_tags(machine: str) -> list[str]:
     return tags + [f"linux_{machine}"]
 
 
+_MACHINE_CLAUSE = re.compile(r"""\s*platform_machine\s*==\s*["']([^"']+)["']\s*""")
+
+
+def for_machine(text: str, machine: str) -> str:
+    """The lock as it installs on ``machine``: a requirement whose marker names only
+    machines (``platform_machine == "…" or …``, how pip-compile writes a dependency with
+    wheels for some machines) and not this one is left out, hashes and all — Hyperscan
+    has no Linux aarch64 wheel. Every other marker is kept for :func:`without_markers`."""
+    out: list[str] = []
+    keep = True
+    for line in text.splitlines(keepends=True):
+        if _REQUIREMENT.match(line):
+            keep = _machine_marker_holds(line, machine)
+        elif line[:1] not in (" ", "\t"):
+            keep = True  # a comment or blank line at the left margin ends the requirement
+        if keep:
+            out.append(line)
+    return "".join(out)
+
+
+def _machine_marker_holds(line: str, machine: str) -> bool:
+    marker = line.split(";", 1)[1].rstrip().rstrip("\\") if ";" in line else ""
+    clauses = [_MACHINE_CLAUSE.fullmatch(c) for c in marker.split(" or ")] if marker.strip() else []
+    if not clauses or not all(clauses):
+        return True  # no marker, or not one of machines only
+    return machine in {c.group(1) for c in clauses if c is not None}
+
+
 def without_markers(text: str) -> str:
     """The lock with its environment markers dropped: pip evaluates them against the
     Python running pip, not ``--python-version``, and a lock made for one Python has only

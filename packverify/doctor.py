@@ -8,7 +8,9 @@ Checks, each recorded with what the manifest expects and what was observed:
   system and machine;
 * ``packverify.install`` — the installed distribution is this source's version;
 * ``package.<name>`` — installed version equals the pin of this Python's environment
-  (the manifest's pins equal its lock, a test keeps them so); ``packages.unlisted``
+  (the manifest's pins equal its lock, a test keeps them so); a package the lock
+  installs on some machines only (``machines``: its ``platform_machine`` marker) is
+  rightly absent on the others; ``packages.unlisted``
   warns about distributions the lock does not know;
 * ``import.<module>`` — the modules import, in a separate isolated interpreter (``-I``:
   the installed environment, not the current directory; a native module that kills the
@@ -302,9 +304,14 @@ def check_packages(manifest: Mapping[str, Any], *, dev: bool = False) -> list[Ch
     pins = dict(env["packages"])
     if dev:
         pins.update(env.get("dev_packages", {}))
+    machines = env.get("machines", {})
     for name, want in sorted(pins.items(), key=lambda item: _normalize(item[0])):
         versions = installed.get(_normalize(name), [])
-        if not versions:
+        if not versions and name in machines and platform.machine() not in machines[name]:
+            checks.append(Check(f"package.{name}", CheckStatus.PASS, want, None,
+                                f"not for this machine ({platform.machine()}): {env['lock']} installs it on "
+                                f"{', '.join(machines[name])} only", required=False))
+        elif not versions:
             checks.append(Check(f"package.{name}", CheckStatus.FAIL, want, None,
                                 f"{name} is not installed; the manifest pins {want}"))
         elif len(versions) > 1:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import fnmatch
 import json
+import platform
 import re
 import shlex
 import subprocess
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from helpers import run_captured
+from packaging.markers import Marker
 from packaging.requirements import Requirement
 
 from packverify import doctor, tokenizer
@@ -96,7 +98,7 @@ def test_both_locks_pin_the_same_direct_dependencies():
 def test_runtime_packages_are_the_dependency_closure_of_packverify():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     seen: set[str] = set()
-    todo = [Requirement(r).name for r in project["dependencies"]]
+    todo = [req.name for req in map(Requirement, project["dependencies"]) if req.marker is None or req.marker.evaluate()]
     while todo:
         name = _norm(todo.pop())
         if name in seen:
@@ -106,7 +108,8 @@ def test_runtime_packages_are_the_dependency_closure_of_packverify():
             req = Requirement(spec)
             if req.marker is None or req.marker.evaluate({"extra": ""}):
                 todo.append(req.name)
-    assert sorted(_norm(n) for n in ENV["packages"]) == sorted(seen)
+    here = [n for n in ENV["packages"] if platform.machine() in ENV.get("machines", {}).get(n, [platform.machine()])]
+    assert sorted(_norm(n) for n in here) == sorted(seen)
 
 
 def test_manifest_agrees_with_pyproject_and_the_tokenizer():
@@ -542,3 +545,34 @@ def test_dockerignore_keeps_local_state_out_and_what_the_build_copies_in():
         assert (ROOT / source).exists(), source
         assert not _ignored(source, patterns), source
     assert not _ignored("packverify/data/environment.manifest.json", patterns)
+
+
+# --------------------------------------------------------------------------- packages for some machines only
+
+_MACHINES = ["x86_64", "AMD64", "arm64", "aarch64", "i686", "ppc64le", "s390x", "armv7l"]
+
+
+@pytest.mark.parametrize("minor", ["3.11", "3.13"])
+def test_machines_are_the_locks_platform_machine_markers(minor):
+    # judged by packaging's marker evaluation, not by the doctor's or the wheelhouse's reading
+    env = MANIFEST["environments"][minor]
+    text = (ROOT / env["lock"]).read_text(encoding="utf-8")
+    found = {}
+    for name, marker in re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==\S+ ; ([^\\\n]+)", text, re.M):
+        if "platform_machine" in marker:
+            found[_norm(name)] = sorted(m for m in _MACHINES if Marker(marker.strip()).evaluate({"platform_machine": m}))
+    assert {_norm(n): sorted(v) for n, v in env.get("machines", {}).items()} == found
+    assert "aarch64" not in found.get("hyperscan", ["aarch64"])  # no Linux aarch64 wheel: the reason for the marker
+
+
+@pytest.mark.parametrize(("machines", "status", "needle"), [
+    (["sparc64"], "pass", "not for this machine"),  # another machine's package: rightly absent here
+    (None, "fail", "not installed"),  # ... and on its own machine, missing
+])
+def test_a_package_for_other_machines_only_is_not_missing_here(machines, status, needle):
+    manifest = copy.deepcopy(MANIFEST)
+    env = manifest["environments"][MINOR]
+    env["packages"]["packverify-no-such-package"] = "1.0"
+    env["machines"] = {"packverify-no-such-package": machines or [platform.machine()]}
+    [check] = [c for c in doctor.check_packages(manifest) if c.name == "package.packverify-no-such-package"]
+    assert check.status.value == status and needle in check.message

@@ -265,3 +265,23 @@ def test_markers_are_dropped_for_the_download_because_pip_judges_them_by_its_own
     assert plain.splitlines()[0] == "orjson==3.13.0 \\" and "python_version" not in plain
     assert wheels.parse_lock(plain) == wheels.parse_lock(text)
     assert wheels.parse_lock(plain)["orjson"].hashes == {"a" * 64}
+
+
+def test_a_package_for_other_machines_only_is_left_out_of_the_wheelhouse():
+    # hyperscan's marker in both locks: no Linux aarch64 wheel exists
+    text = ("click==8.5.1 \\\n    --hash=sha256:" + "b" * 64 + "\n    # via packverify (pyproject.toml)\n"
+            'hyperscan==0.9.1 ; platform_machine == "x86_64" or platform_machine == "AMD64" \\\n'
+            "    --hash=sha256:" + "c" * 64 + " \\\n    --hash=sha256:" + "d" * 64 + "\n    # via packverify\n"
+            'orjson==3.13.0 ; python_version >= "3.13" \\\n    --hash=sha256:' + "a" * 64 + "\n")
+    assert sorted(wheels.parse_lock(wheels.for_machine(text, "x86_64"))) == ["click", "hyperscan", "orjson"]
+    kept = wheels.for_machine(text, "aarch64")
+    assert sorted(wheels.parse_lock(kept)) == ["click", "orjson"]  # a marker of another kind stays for pip
+    assert "c" * 64 not in kept and "d" * 64 not in kept and 'python_version >= "3.13"' in kept
+    assert wheels.parse_lock(kept)["orjson"].hashes == {"a" * 64}
+
+
+def test_both_locks_as_they_install_on_aarch64():
+    for lock in ("requirements.lock", "requirements-py313.lock"):
+        text = (ROOT / lock).read_text(encoding="utf-8")
+        assert set(wheels.parse_lock(text)) - set(wheels.parse_lock(wheels.for_machine(text, "aarch64"))) == {"hyperscan"}
+        assert wheels.parse_lock(wheels.for_machine(text, "x86_64")) == wheels.parse_lock(text)
