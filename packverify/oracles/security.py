@@ -26,7 +26,7 @@ Leaves alone: whether a path exists in the repository (``source``).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from itertools import compress, repeat
 from operator import is_, is_not
 from typing import Any
@@ -147,7 +147,7 @@ def _string_hits(doc: Any) -> Iterator[tuple[tuple, SecretHit]]:
     suspects = with_anchors(dict.fromkeys(_every_string(doc)))
     if not suspects:
         return
-    found: dict[str, list[SecretHit]] = {}
+    found: dict[Hashable, list[SecretHit]] = {}
     for text, hit in scan_many((text, text) for text in suspects):
         found.setdefault(text, []).append(hit)
     if not found:
@@ -173,7 +173,7 @@ def _every_string(doc: Any) -> list[str]:
         objects = list(compress(members, map(is_, map(type, members), repeat(dict))))
         stack.extend(compress(members, map(is_not, map(type, members), repeat(dict))))  # nothing to skip inside
         for key in sorted(set(itertools.chain.from_iterable(map(dict.keys, objects))) - {"content"}):
-            column = list(map(dict.get, objects, repeat(key)))
+            column: list[Any] = list(map(dict.get, objects, repeat(key)))
             out.extend(compress(column, map(is_, map(type, column), repeat(str))))
             stack.extend(compress(column, map(_CONTAINERS.__contains__, map(type, column))))
         stack.extend(v for k, v in doc.items() if k != "chunks")
