@@ -9,7 +9,7 @@ what the schema already said.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
@@ -76,6 +76,42 @@ def _column(objects: list[dict], key: str, kind: type) -> list:
     return list(map(_CONVERT[kind], values))
 
 
+class Digests(Sequence):
+    """The sha256 of each text (``None`` for ``None``), kept as one buffer of 32 bytes
+    a text: 3.2 MB for 100,000 chunks where a list of ``bytes`` objects held 7.3 MB for
+    the whole check (the peak of a check is held to 2× the file, issue 13)."""
+
+    __slots__ = ("_blob", "_present")
+
+    def __init__(self, texts: Iterable[str | None]) -> None:
+        blob = bytearray()
+        present = bytearray()
+        for text in texts:
+            present.append(text is not None)
+            blob += _NO_DIGEST if text is None else content_digest(text)
+        self._blob, self._present = bytes(blob), bytes(present)
+
+    def __len__(self) -> int:
+        return len(self._present)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._blob[32 * index:32 * index + 32] if self._present[index] else None
+
+    def __iter__(self) -> Iterator[bytes | None]:
+        blob = self._blob
+        for k, present in enumerate(self._present):
+            yield blob[32 * k:32 * k + 32] if present else None
+
+
+_NO_DIGEST = bytes(32)
+
+
 class PackView:
     """The parsed pack plus cheap typed accessors, shared by all oracles."""
 
@@ -113,13 +149,13 @@ class PackView:
         return list(map(Chunk, indices, *columns))
 
     @cached_property
-    def content_digests(self) -> list[bytes | None]:
+    def content_digests(self) -> Digests:
         """Per chunk of :attr:`chunks`, the sha256 of its content
         (:func:`packverify.format.content_digest`; ``None`` without content): hashed once
         per check for ``integrity``, the count cache and any per-content result cache.
         The loader lets no lone surrogate through (a ``parse`` finding), so every content
         here encodes."""
-        return [None if c.content is None else content_digest(c.content) for c in self.chunks]
+        return Digests(c.content for c in self.chunks)
 
     @cached_property
     def tokenizer_name(self) -> str | None:

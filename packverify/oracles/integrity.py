@@ -18,10 +18,9 @@ reported at its line:column. Formats that carry neither are skipped.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import repeat
-from operator import attrgetter, contains
+from operator import attrgetter
 
-from packverify.format import MANIFEST_ROW, manifest_digest, utf8_length
+from packverify.format import MANIFEST_ROW, ordered_manifest_digest, utf8_length
 from packverify.model import Finding
 from packverify.oracles._base import ERROR, Code
 from packverify.view import as_int, as_str
@@ -74,10 +73,13 @@ def _manifest(pack) -> Iterator[Finding]:
     chunk_list = pack.chunk_list
     if claimed is None or name is None or chunk_list is None or len(pack.chunks) != len(chunk_list):
         return
-    rows = list(map(attrgetter(*MANIFEST_ROW), pack.chunks))  # the view's fields are named as in JSON
-    if any(map(contains, rows, repeat(None))):
+    chunks = pack.chunks  # the view's fields are named as in JSON
+    if any(None in map(attrgetter(field), chunks) for field in MANIFEST_ROW):
         return  # the schema reports what is missing; the digest cannot be judged
-    actual = manifest_digest(name, rows)
+    # the chunks put in canonical order (format.chunk_order_key) and their rows made a
+    # batch at a time: no list of every row at the peak of the check
+    ordered = sorted(chunks, key=attrgetter("file_path", "start_line", "end_line", "id"))
+    actual = ordered_manifest_digest(name, map(attrgetter(*MANIFEST_ROW), ordered))
     if actual != claimed:
         yield Finding("integrity.manifest-digest-mismatch", ("manifest_digest",),
                       "manifest_digest does not match the chunks", expected=actual, actual=claimed)

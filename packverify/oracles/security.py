@@ -144,7 +144,7 @@ def _string_hits(doc: Any) -> Iterator[tuple[tuple, SecretHit]]:
     (:func:`packverify.secrets.with_anchors`), and only when one of them holds a
     credential is the document walked again, with paths, to place it — where the walk
     of every string with its path cost more than scanning the chunk contents."""
-    suspects = with_anchors(dict.fromkeys(_every_string(doc)))
+    suspects = dict.fromkeys(with_anchors(_every_string(doc)))
     if not suspects:
         return
     found: dict[Hashable, list[SecretHit]] = {}
@@ -157,37 +157,44 @@ def _string_hits(doc: Any) -> Iterator[tuple[tuple, SecretHit]]:
             yield key, hit
 
 
-def _every_string(doc: Any) -> list[str]:
+def _every_string(doc: Any) -> Iterator[str]:
     """Every string :func:`_strings` yields (repeats too, in no promised order): the
     values of the document but chunk contents, and nothing else — dictionary keys are
     not scanned there either. The chunks' members are taken a field at a time, in C
-    loops (``map``/``compress``), as :meth:`packverify.view.PackView.chunks` does; a
-    parsed document holds exact ``str``/``dict``/``list`` (JSON has nothing else)."""
+    loops (``map``/``compress``), as :meth:`packverify.view.PackView.chunks` does, and
+    lazily: one field's column is held at a time, never a list of every string (the
+    peak of a check is what ``--goals memory`` holds to 2× the file). A parsed document
+    holds exact ``str``/``dict``/``list`` (JSON has nothing else)."""
     if type(doc) is str:
-        return [doc]
-    out: list[str] = []
-    stack: list[Any] = []
+        return iter((doc,))
     chunks = doc.get("chunks") if type(doc) is dict else None
-    if type(chunks) is dict or type(chunks) is list:
-        members = list(chunks.values()) if type(chunks) is dict else chunks
-        objects = list(compress(members, map(is_, map(type, members), repeat(dict))))
-        stack.extend(compress(members, map(is_not, map(type, members), repeat(dict))))  # nothing to skip inside
-        for key in sorted(set(itertools.chain.from_iterable(map(dict.keys, objects))) - {"content"}):
-            column: list[Any] = list(map(dict.get, objects, repeat(key)))
-            out.extend(compress(column, map(is_, map(type, column), repeat(str))))
-            stack.extend(compress(column, map(_CONTAINERS.__contains__, map(type, column))))
-        stack.extend(v for k, v in doc.items() if k != "chunks")
-    else:
-        stack.append(doc)
+    if type(chunks) is not dict and type(chunks) is not list:
+        return _walk([doc])
+    members = list(chunks.values()) if type(chunks) is dict else chunks
+    objects = list(compress(members, map(is_, map(type, members), repeat(dict))))
+    nested = list(compress(members, map(is_not, map(type, members), repeat(dict))))  # nothing to skip inside
+    nested.extend(v for k, v in doc.items() if k != "chunks")
+
+    def strings_of(key: str) -> Iterator[str]:
+        column: list[Any] = list(map(dict.get, objects, repeat(key)))
+        nested.extend(compress(column, map(_CONTAINERS.__contains__, map(type, column))))
+        return compress(column, map(is_, map(type, column), repeat(str)))
+
+    keys = sorted(set(itertools.chain.from_iterable(map(dict.keys, objects))) - {"content"})
+    # the nested values are walked last: by then every column has added its own
+    return itertools.chain(itertools.chain.from_iterable(map(strings_of, keys)), _walk(nested))
+
+
+def _walk(stack: list[Any]) -> Iterator[str]:
+    """The strings inside the values on ``stack`` (taken from it as it is when the walk starts)."""
     while stack:
         node = stack.pop()
         if type(node) is str:
-            out.append(node)
+            yield node
         elif type(node) is dict:
             stack.extend(node.values())
         elif type(node) is list:
             stack.extend(node)
-    return out
 
 
 _CONTAINERS = frozenset((dict, list))
