@@ -216,3 +216,21 @@ def test_texts_with_anchors_by_hand(texts_, expected):
     assert reference_scan.find_secrets(BODY)  # the plain scan finds a key body in it
     for batch_chars in (None, 1, 7):
         assert scan.with_anchors(texts_, batch_chars) == expected
+
+
+@pytest.mark.parametrize(("doc", "where"), [
+    ({"metadata": {"remote": SECRETS[0]}}, ("metadata", "remote")),  # no chunks at all
+    ({"chunks": SECRETS[0]}, ("chunks",)),  # chunks that are a string
+    ({"chunks": [{"content": "x", "x-note": SECRETS[0]}]}, ("chunks", 0, "x-note")),
+])
+def test_a_secret_in_a_document_of_any_shape_is_found_where_it_is(doc, where):
+    # by hand: the one GitHub token, at its place; the oracle's cheap gathering of strings
+    # must not lose the document's strings when the pack is not shaped as a pack (a
+    # document that is not an object reaches the oracles as {}: the schema reports it)
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from packverify.oracles import security  # noqa: PLC0415
+    from packverify.view import PackView  # noqa: PLC0415
+
+    found = [(f.path, f.message) for f in security._secrets(PackView(SimpleNamespace(document=doc)))]
+    assert found == [(where, "GitHub token in /" + "/".join(map(str, where)))]
