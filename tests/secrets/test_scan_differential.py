@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import reference_scan
+from helpers import profile_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -191,7 +192,7 @@ def test_every_text_with_a_secret_has_an_anchor(many, batch_chars):
 
 
 def test_every_text_with_a_secret_has_an_anchor_with_each_engine(engine):
-    @settings(deadline=None, max_examples=50)
+    @profile_settings(multiplier=0.8, deadline=None)
     @given(many=st.lists(texts, max_size=8), batch_chars=st.integers(1, 200))
     def check(many, batch_chars):
         kept = scan.with_anchors(many, batch_chars)
