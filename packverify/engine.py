@@ -40,6 +40,7 @@ from packverify.oracles._base import NotApplicable
 from packverify.oracles.security import path_problems
 from packverify.pack_files import DEFAULT_INCLUDE, STDIN, NoPackFiles, find_pack_files
 from packverify.policy import NOT_RUN, Policy, apply_policy
+from packverify.redaction import reason_without_credentials, without_credentials
 from packverify.repo_source import RepoError
 from packverify.view import PackView, as_int, as_str
 
@@ -172,53 +173,96 @@ def _run_oracles(pack, ctx: Context, oracles: Sequence[str], blocked: str | None
             continue
         module = REGISTRY[name]
         if name != "parse" and blocked is not None:
-            results[name] = OracleResult(name, Status.SKIPPED, reason=blocked)
+            results[name], found, crashed = _judge_unparsed(name, module, pack, ctx, blocked, foreign, debug)
+            internal += crashed
+            every.extend(found)
             continue
         started = time.perf_counter()
         try:
             run, reason = _entry_points(name, module, pack, ctx, foreign)
-            if reason is not None:
-                results[name] = OracleResult(name, Status.SKIPPED, reason=reason,
-                                             applies=not isinstance(reason, NotApplicable))
-                continue
-            found, truncated = _collect(name, module, pack, ctx, run)
         except (KeyboardInterrupt, SystemExit):
             raise
-        except BaseException as exc:  # an oracle bug must not take the report down; BaseException
-            # because a Rust panic inside tiktoken (a corrupt vocabulary, for one) surfaces as
-            # pyo3's PanicException, a BaseException, which ``except Exception`` misses.
-            internal += 1
-            detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
-            found = [Finding(f"{name}.{INTERNAL_ERROR}", (), f"packverify bug in the {name} oracle: {detail}",
-                             severity=Severity.ERROR, oracle=name)]
-            truncated = False
-        found.sort(key=_SORT)
-        failing = any(f.fails_verdict(ctx.strict) for f in found)
-        note = (f"stopped after {ctx.max_findings} findings (--max-findings); more are not listed"
-                if truncated else None)
-        results[name] = OracleResult(name, Status.FAIL if failing else Status.PASS, tuple(found), note)
+        except BaseException as exc:  # see _guarded
+            run, reason = _raising(exc), None
+        if reason is not None:
+            results[name] = OracleResult(name, Status.SKIPPED, reason=reason_without_credentials(reason),
+                                         applies=not isinstance(reason, NotApplicable))
+            continue
+        found, truncated, crashed = _guarded(name, module, pack, ctx, run, debug)
+        internal += crashed
+        results[name] = _judged(name, found, truncated, ctx)
         if timings is not None:
             timings[name] = time.perf_counter() - started
         every.extend(found)  # oracle rank leads the sort key: concatenation in registry order is sorted
     return results, every, internal
 
 
+def _judge_unparsed(name: str, module, pack, ctx: Context, blocked: str, foreign: bool,
+                    debug: bool) -> tuple[OracleResult, list[Finding], bool]:
+    """What an oracle says of a pack that did not parse: skipped, unless it can judge the
+    file's text (``check_unparsed``: ``security`` searches it for credentials) and finds
+    something there — then it fails with those findings; finding nothing, it stays
+    skipped (it judged only part of what it judges), its reason saying what was looked at.
+    Returns (the result, its findings, whether the oracle crashed)."""
+    run = getattr(module, "check_unparsed", None)
+    if run is None or foreign:
+        return OracleResult(name, Status.SKIPPED, reason=blocked), [], False
+    found, truncated, crashed = _guarded(name, module, pack, ctx, run, debug)
+    if not found:
+        return OracleResult(name, Status.SKIPPED, reason=f"{blocked}; its text was searched for credentials: "
+                            "none"), [], False
+    result = _judged(name, found, truncated, ctx)
+    return result, list(result.findings), crashed
+
+
+def _raising(exc: BaseException):
+    """An entry point that raises ``exc`` (an oracle's ``requires`` that crashed, judged as its check)."""
+    def run(pack, ctx):
+        raise exc
+    return run
+
+
+def _guarded(name: str, module, pack, ctx: Context, run, debug: bool) -> tuple[list[Finding], bool, bool]:
+    """(findings, truncated, crashed): :func:`_collect`, an exception escaping the oracle
+    turned into its ``internal-error`` finding. BaseException, because a Rust panic inside
+    tiktoken (a corrupt vocabulary, for one) surfaces as pyo3's PanicException, which
+    ``except Exception`` misses; an oracle bug must not take the report down."""
+    try:
+        found, truncated = _collect(name, module, pack, ctx, run)
+        return found, truncated, False
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
+        return [Finding(f"{name}.{INTERNAL_ERROR}", (), f"packverify bug in the {name} oracle: {detail}",
+                        severity=Severity.ERROR, oracle=name)], False, True
+
+
+def _judged(name: str, found: list[Finding], truncated: bool, ctx: Context) -> OracleResult:
+    """The oracle's result from its findings, sorted."""
+    found.sort(key=_SORT)
+    failing = any(f.fails_verdict(ctx.strict) for f in found)
+    note = f"stopped after {ctx.max_findings} findings (--max-findings); more are not listed" if truncated else None
+    return OracleResult(name, Status.FAIL if failing else Status.PASS, tuple(found), note)
+
+
 def _collect(name: str, module, pack, ctx: Context, run) -> tuple[list[Finding], bool]:
     """The oracle's findings (``run(pack, ctx)``), stamped, up to ``ctx.max_findings`` (the
-    generator is not drained past the cap). Returns (findings, truncated)."""
+    generator is not drained past the cap), no credential in them
+    (:func:`packverify.redaction.without_credentials`). Returns (findings, truncated)."""
     codes = module.CODES
     limit = ctx.max_findings or None
     found: list[Finding] = []
     for finding in run(pack, ctx):
         if limit is not None and len(found) >= limit:
-            return found, True
+            return without_credentials(found), True
         info = codes.get(finding.code)
         if info is None:
             raise RuntimeError(f"oracle {name!r} yielded undeclared code {finding.code!r}")
         found.append(Finding(finding.code, finding.path, finding.message, finding.expected, finding.actual,
                              finding.severity or info.severity, name, finding.location,
                              finding.source or source_of(pack, finding.path)))
-    return found, False
+    return without_credentials(found), False
 
 
 def source_of(pack: PackView, path: tuple) -> SourceLocation | None:

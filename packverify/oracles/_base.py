@@ -6,7 +6,10 @@ giving the reason to skip. For packs in other formats (:mod:`packverify.foreign_
 ``check_foreign(view, ctx)`` and ``requires_foreign(view, ctx)``; an oracle without
 ``check_foreign`` is skipped for them with the reason ``requires_foreign`` gives. A reason
 that is a :class:`NotApplicable` says the oracle does not judge this kind of pack at all
-(``structure`` and packverify JSON): ``--require all`` does not demand it. Oracles are pure: they never print and never raise on
+(``structure`` and packverify JSON): ``--require all`` does not demand it. When the file did
+not parse, every oracle but ``parse`` is skipped, unless it has ``check_unparsed(pack, ctx)``
+judging the file's bytes (``pack.loaded.raw``) and that finds something (``security``:
+credentials in the text). Oracles are pure: they never print and never raise on
 bad input — an exception escaping one is a packverify bug, reported by the engine
 as ``<oracle>.internal-error``.
 """

@@ -13,7 +13,10 @@ credentials in every chunk's ``content`` — ``full``, ``summary`` and ``signatu
 alike — and in every other string of the document: file paths, ``repo_info.remote``
 (a CI checkout's ``https://x-access-token:…@`` remote), ``branch``, generator
 fields, ``x-`` extensions. Secret files by name (``.env``, ``id_rsa``, ``.pgpass`` …).
-A secret is never echoed in a report: only its kind, place and a redacted prefix.
+A credential used as a property name is found too, reported at the object holding it. A
+pack that does not parse is not left unscanned: its text is searched for credentials as it
+is, each finding at its line:column. A secret is never echoed in a report: only its kind,
+place and a redacted prefix.
 
 A pack in another format: the same, over every path it names (relative to the repository:
 files-to-prompt's ``./`` removed), every file's text, and every other text it carries
@@ -31,7 +34,7 @@ from itertools import compress, repeat
 from operator import is_, is_not
 from typing import Any
 
-from packverify.model import Finding
+from packverify.model import Finding, Location
 from packverify.oracles._base import ERROR, WARNING, Code
 from packverify.paths import machine_path_reason, path_collisions, path_problems
 from packverify.pointer import to_pointer
@@ -94,6 +97,28 @@ def check(pack, ctx) -> Iterator[Finding]:
     yield from _secrets(pack)
 
 
+def check_unparsed(pack, ctx) -> Iterator[Finding]:
+    """A pack that did not parse (invalid JSON, a duplicate key, a truncated file, not
+    an object …) still holds whatever credentials are in its text: they are found in
+    the file's text as it is (undecodable bytes replaced), each at its line:column.
+    Paths are not judged (there is no document to find them in), and a credential
+    written with JSON escapes inside it is not seen."""
+    raw = pack.loaded.raw
+    if not raw:  # over --max-bytes: the file was not read
+        return
+    text = raw.decode("utf-8", "replace")
+    seen: set[str] = set()
+    for hit in find_secrets(text):
+        secret = text[hit.start:hit.end]
+        if secret in seen:  # one finding per distinct credential, at its first place
+            continue
+        seen.add(secret)
+        column = hit.start - text.rfind("\n", 0, hit.start)
+        yield Finding("security.secret", (), f"{hit.kind} at line {hit.line}, column {column} of the file "
+                      "(it did not parse: its text was scanned)", actual=hit.redacted,
+                      location=Location(hit.line, column))
+
+
 def _paths(pack) -> Iterator[Finding]:
     first: dict[str, Any] = {}
     for chunk in pack.chunks:
@@ -134,7 +159,8 @@ def _secrets(pack) -> Iterator[Finding]:
             yield Finding("security.secret", chunk.path + ("content",), f"{hit.kind} at {where}", actual=hit.redacted)
         elif first_path.setdefault(key[2], key[1]) == key[1]:
             path = key[1]
-            yield Finding("security.secret", path, f"{hit.kind} in {to_pointer(path)}", actual=hit.redacted)
+            where = f"a property name of {to_pointer(path) or 'the top level'}" if key[0] == "name" else to_pointer(path)
+            yield Finding("security.secret", path, f"{hit.kind} in {where}", actual=hit.redacted)
 
 
 def _string_hits(doc: Any) -> Iterator[tuple[tuple, SecretHit]]:
@@ -159,8 +185,8 @@ def _string_hits(doc: Any) -> Iterator[tuple[tuple, SecretHit]]:
 
 def _every_string(doc: Any) -> Iterator[str]:
     """Every string :func:`_strings` yields (repeats too, in no promised order): the
-    values of the document but chunk contents, and nothing else — dictionary keys are
-    not scanned there either. The chunks' members are taken a field at a time, in C
+    values of the document but chunk contents, and every property name (a credential
+    used as a key is still in the pack). The chunks' members are taken a field at a time, in C
     loops (``map``/``compress``), as :meth:`packverify.view.PackView.chunks` does, and
     lazily: one field's column is held at a time, never a list of every string (the
     peak of a check is what ``--goals memory`` holds to 2× the file). A parsed document
@@ -174,15 +200,17 @@ def _every_string(doc: Any) -> Iterator[str]:
     objects = list(compress(members, map(is_, map(type, members), repeat(dict))))
     nested = list(compress(members, map(is_not, map(type, members), repeat(dict))))  # nothing to skip inside
     nested.extend(v for k, v in doc.items() if k != "chunks")
+    names = list(doc) + (list(chunks) if type(chunks) is dict else [])
 
     def strings_of(key: str) -> Iterator[str]:
         column: list[Any] = list(map(dict.get, objects, repeat(key)))
         nested.extend(compress(column, map(_CONTAINERS.__contains__, map(type, column))))
         return compress(column, map(is_, map(type, column), repeat(str)))
 
-    keys = sorted(set(itertools.chain.from_iterable(map(dict.keys, objects))) - {"content"})
+    every_key = set(itertools.chain.from_iterable(map(dict.keys, objects)))
+    keys = sorted(every_key - {"content"})
     # the nested values are walked last: by then every column has added its own
-    return itertools.chain(itertools.chain.from_iterable(map(strings_of, keys)), _walk(nested))
+    return itertools.chain(names, every_key, itertools.chain.from_iterable(map(strings_of, keys)), _walk(nested))
 
 
 def _walk(stack: list[Any]) -> Iterator[str]:
@@ -192,6 +220,7 @@ def _walk(stack: list[Any]) -> Iterator[str]:
         if type(node) is str:
             yield node
         elif type(node) is dict:
+            yield from node  # the property names
             stack.extend(node.values())
         elif type(node) is list:
             stack.extend(node)
@@ -202,7 +231,9 @@ _CONTAINERS = frozenset((dict, list))
 
 def _strings(doc: Any) -> Iterator[tuple[tuple, str]]:
     """(("string", path, value), value) for the strings of the document but chunk
-    contents, in document order; a value equal to the one before it under the same key
+    contents, in document order, and (("name", path, name), name) for every property
+    name, ``path`` being the object's (the name itself is never put in a pointer: a
+    report never echoes a credential); a value equal to the one before it under the same key
     (a file path shared by a file's chunks, a language) is left out. A value seen before
     elsewhere comes again: its findings are reported at its first place only (by
     :func:`_secrets`, as if each distinct value were scanned once) — no set of every
@@ -212,10 +243,14 @@ def _strings(doc: Any) -> Iterator[tuple[tuple, str]]:
         yield ("string", (), doc), doc
         return
     last: dict[Any, str] = {}
+    names: dict[str, None] = {}  # the property names met, each given once
     stack: list[tuple[tuple, Iterator[tuple[Any, Any]], bool]] = [((), _members(doc), False)]
     while stack:
         path, members, in_chunk = stack[-1]
         for key, node in members:
+            if type(key) is str and key not in names:
+                names[key] = None
+                yield ("name", path, key), key
             if in_chunk and key == "content":
                 continue
             if isinstance(node, str):
@@ -251,6 +286,9 @@ def check_foreign(view, ctx) -> Iterator[Finding]:
         if reason is not None:
             yield Finding("security.secret-file", (), f"{entry.path!r} is a secret file: {reason}", actual=entry.path,
                           location=entry.location)
+        for hit in find_secrets(entry.path):  # a credential in a name is in the pack all the same
+            yield Finding("security.secret", (), f"{hit.kind} in the path of the entry at line {entry.location.line}",
+                          actual=hit.redacted, location=entry.location)
     for code, path, earlier in path_collisions(first):
         yield Finding(code, (), _collision(code, path, earlier), expected=f"distinct from {earlier!r}", actual=path,
                       location=first[path].location)

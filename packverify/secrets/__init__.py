@@ -8,6 +8,7 @@ file. The choice of these rules over the scanners on PyPI was measured
 """
 
 from packverify.secrets.files import secret_file_reason
-from packverify.secrets.scan import SecretHit, find_secrets, redact, scan_many, with_anchors
+from packverify.secrets.scan import SecretHit, find_secrets, redact, redact_credentials, scan_many, with_anchors
 
-__all__ = ["SecretHit", "find_secrets", "redact", "scan_many", "secret_file_reason", "with_anchors"]
+__all__ = ["SecretHit", "find_secrets", "redact", "redact_credentials", "scan_many", "secret_file_reason",
+           "with_anchors"]

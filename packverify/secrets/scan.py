@@ -127,6 +127,20 @@ def find_secrets(text: str) -> list[SecretHit]:
     return [hit for _, hit in _hits(_locate([text]))] if text else []
 
 
+def redact_credentials(text: str) -> str:
+    """``text`` with every credential in it replaced by its redacted prefix (:func:`redact`)."""
+    hits = find_secrets(text)
+    if not hits:
+        return text
+    parts, at = [], 0
+    for hit in hits:
+        if hit.start >= at:  # hits are in order of position; an overlapping one is already gone
+            parts += [text[at:hit.start], hit.redacted]
+            at = hit.end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
 def scan_many(items: Iterable[tuple[Hashable, str]], batch_chars: int | None = None
               ) -> Iterator[tuple[Hashable, SecretHit]]:
     """``(key, hit)`` for every credential in many texts, in the order of the texts and

@@ -116,10 +116,18 @@ def _next_is_body(text: str, end: int) -> bool:
         (len(following) >= 4 and re.fullmatch(r"[A-Za-z0-9+/]+={0,2}\r?", following) is not None)
 
 
+class Name:
+    """A property name on the walk's stack (a credential can be one)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 def security_findings(pack) -> list[tuple]:
     """The security oracle's secret findings as it made them before anchors: chunk
-    contents, then every other string of the document, each distinct value once at its
-    first place (a stack walk), as (pointer path, message, redacted)."""
+    contents, then every other string of the document and every property name, each
+    distinct text once at its first place (a stack walk in document order), as
+    (pointer path, message, redacted)."""
     from packverify.pointer import to_pointer
 
     out, reported = [], set()
@@ -136,7 +144,12 @@ def security_findings(pack) -> list[tuple]:
     stack: list = [((), pack.doc)]
     while stack:
         path, node = stack.pop()
-        if isinstance(node, str):
+        if isinstance(node, Name):  # a property name, met just before its value, placed at its object
+            if node.text not in seen:
+                seen.add(node.text)
+                where = f"a property name of {to_pointer(path) or 'the top level'}"
+                out.extend((path, f"{hit.kind} in {where}", hit.redacted) for hit in find_secrets(node.text))
+        elif isinstance(node, str):
             if node not in seen:
                 seen.add(node)
                 out.extend((path, f"{hit.kind} in {to_pointer(path)}", hit.redacted) for hit in find_secrets(node))
@@ -145,6 +158,7 @@ def security_findings(pack) -> list[tuple]:
             for key in reversed(list(node)):
                 if not (skip_content and key == "content"):
                     stack.append((path + (key,), node[key]))
+                stack.append((path, Name(key)))
         elif isinstance(node, list):
             for i in range(len(node) - 1, -1, -1):
                 stack.append((path + (i,), node[i]))

@@ -153,18 +153,20 @@ SECRETS = ["ghp_" + "a1B2" * 9, "AKIA" + "QWERTYUIOPASDFGH", "https://u:Zq8vLm3K
 values = st.one_of(st.sampled_from(SECRETS), texts)
 json_values = st.recursive(st.one_of(values, st.integers(-9, 9), st.none()),
                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-                               st.sampled_from(["content", "file_path", "x-note", "a"]), inner, max_size=3),
+                               st.sampled_from(["content", "file_path", "x-note", "a", SECRETS[1], SECRETS[2]]), inner,
+                               max_size=3),
                            max_leaves=12)
 chunk_docs = st.fixed_dictionaries({"content": values, "file_path": st.sampled_from(SECRETS[:3] + ["a.py", "b.py"]),
                                     "start_line": st.integers(0, 3), "language": st.sampled_from(["python", "é"])},
-                                   optional={"x-extra": json_values, "selected_mode": st.sampled_from(["full", "summary"])})
+                                   optional={"x-extra": json_values, "selected_mode": st.sampled_from(["full", "summary"]),
+                                             SECRETS[0]: json_values})  # a credential as a name
 # chunks as the schema wants them, and as a broken pack has them: other members among the
 # objects, or an object in place of the list (whose members' contents are still contents)
 chunk_lists = st.one_of(st.lists(chunk_docs, max_size=6), st.lists(st.one_of(chunk_docs, json_values), max_size=4),
                         st.dictionaries(st.sampled_from(["0", "a", "content"]), chunk_docs, max_size=2))
 documents = st.fixed_dictionaries({"chunks": chunk_lists,
-                                   "metadata": st.dictionaries(st.sampled_from(["repo_info", "branch", "x-y"]), json_values,
-                                                               max_size=3)})
+                                   "metadata": st.dictionaries(st.sampled_from(["repo_info", "branch", "x-y", SECRETS[1]]),
+                                                               json_values, max_size=3)})
 
 
 @settings(deadline=None)
