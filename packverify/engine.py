@@ -173,7 +173,7 @@ def _run_oracles(pack, ctx: Context, oracles: Sequence[str], blocked: str | None
             continue
         module = REGISTRY[name]
         if name != "parse" and blocked is not None:
-            results[name], found, crashed = _judge_unparsed(name, module, pack, ctx, blocked, foreign, debug)
+            results[name], found, crashed = _judge_unparsed(name, module, pack, ctx, blocked, debug)
             internal += crashed
             every.extend(found)
             continue
@@ -197,7 +197,7 @@ def _run_oracles(pack, ctx: Context, oracles: Sequence[str], blocked: str | None
     return results, every, internal
 
 
-def _judge_unparsed(name: str, module, pack, ctx: Context, blocked: str, foreign: bool,
+def _judge_unparsed(name: str, module, pack, ctx: Context, blocked: str,
                     debug: bool) -> tuple[OracleResult, list[Finding], bool]:
     """What an oracle says of a pack that did not parse: skipped, unless it can judge the
     file's text (``check_unparsed``: ``security`` searches it for credentials) and finds
@@ -205,7 +205,7 @@ def _judge_unparsed(name: str, module, pack, ctx: Context, blocked: str, foreign
     skipped (it judged only part of what it judges), its reason saying what was looked at.
     Returns (the result, its findings, whether the oracle crashed)."""
     run = getattr(module, "check_unparsed", None)
-    if run is None or foreign:
+    if run is None:
         return OracleResult(name, Status.SKIPPED, reason=blocked), [], False
     found, truncated, crashed = _guarded(name, module, pack, ctx, run, debug)
     if not found:

@@ -119,6 +119,10 @@ class ForeignView:
             return f"{self.noun} describes a pack but holds none (check that pack with --claims {self.path})"
         return None
 
+    def unparsed_text(self) -> str:
+        """The pack's text as its reader decoded it, for judging a pack it could not read."""
+        return self.pack.text
+
     @property
     def unreadable(self) -> str | None:
         """Why nothing but ``parse`` can judge the pack: the reader could not read it as its format."""

@@ -119,6 +119,11 @@ class PackView:
         self.loaded = loaded
         self.doc: dict = loaded.document if isinstance(loaded.document, dict) else {}
 
+    def unparsed_text(self) -> str:
+        """The file's text as it is (undecodable bytes replaced), for judging a file that did
+        not parse; empty when it was not read (over ``--max-bytes``)."""
+        return self.loaded.raw.decode("utf-8", "replace")
+
     def get(self, *keys: str) -> Any:
         node: Any = self.doc
         for key in keys:

@@ -8,7 +8,8 @@ giving the reason to skip. For packs in other formats (:mod:`packverify.foreign_
 that is a :class:`NotApplicable` says the oracle does not judge this kind of pack at all
 (``structure`` and packverify JSON): ``--require all`` does not demand it. When the file did
 not parse, every oracle but ``parse`` is skipped, unless it has ``check_unparsed(pack, ctx)``
-judging the file's bytes (``pack.loaded.raw``) and that finds something (``security``:
+judging the file's text (``pack.unparsed_text()``, for packverify JSON and other formats
+alike) and that finds something (``security``:
 credentials in the text). Oracles are pure: they never print and never raise on
 bad input — an exception escaping one is a packverify bug, reported by the engine
 as ``<oracle>.internal-error``.

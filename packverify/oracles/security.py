@@ -99,14 +99,12 @@ def check(pack, ctx) -> Iterator[Finding]:
 
 def check_unparsed(pack, ctx) -> Iterator[Finding]:
     """A pack that did not parse (invalid JSON, a duplicate key, a truncated file, not
-    an object …) still holds whatever credentials are in its text: they are found in
-    the file's text as it is (undecodable bytes replaced), each at its line:column.
+    an object; a foreign pack its reader could not read) still holds whatever credentials
+    are in its text: they are found in the file's text as it is (undecodable bytes
+    replaced), each at its line:column.
     Paths are not judged (there is no document to find them in), and a credential
     written with JSON escapes inside it is not seen."""
-    raw = pack.loaded.raw
-    if not raw:  # over --max-bytes: the file was not read
-        return
-    text = raw.decode("utf-8", "replace")
+    text = pack.unparsed_text()  # empty when the file was not read (over --max-bytes)
     seen: set[str] = set()
     for hit in find_secrets(text):
         secret = text[hit.start:hit.end]

@@ -133,7 +133,8 @@ def test_input_format_reads_what_detection_would_not(tmp_path):
     assert finding["message"] == "the input does not look like files-to-prompt (default style)"
     assert finding["location"] == {"line": 1, "column": 1}
     reason = "the file could not be read as files-to-prompt (see parse findings)"
-    assert pack["oracles"]["security"] == {"status": "skipped", "findings": 0, "reason": reason}
+    assert pack["oracles"]["security"] == {"status": "skipped", "findings": 0,
+                                           "reason": reason + "; its text was searched for credentials: none"}
 
 
 def test_input_format_overrides_detection(tmp_path):

@@ -9,6 +9,7 @@ import orjson
 import pytest
 from helpers import check_doc, transport_bytes, valid_doc
 
+from packverify.context import Context
 from packverify.model import Location, Report, Status, Verdict
 from packverify.report.json_report import dumps
 
@@ -99,3 +100,18 @@ def test_redact_credentials_by_hand(text, expected):
     from packverify.secrets import redact_credentials
 
     assert redact_credentials(text) == expected
+
+
+def test_a_foreign_pack_its_reader_cannot_read_is_still_searched_for_credentials(tmp_path):
+    import packverify
+
+    pack = tmp_path / "repomix-output.json"  # repomix's JSON style, cut off inside a file's text
+    pack.write_text('{\n  "fileSummary": {"purpose": "x"},\n  "files": {\n    "src/k.py": "key = \'' + AWS + '\'\\n',
+                    encoding="utf-8")
+    # line 4 is `    "src/k.py": "key = 'AKIA…`: four spaces, the 10-character name, ': "', 'key = ' and
+    # the quote: the key starts at column 25
+    [report] = packverify.check([str(pack)], context=Context(input_format="repomix-json")).packs
+    assert report.oracles["parse"].status is Status.FAIL
+    assert [(f.location, f.message) for f in report.findings if f.code == "security.secret"] == [
+        (Location(4, 25), "AWS access key id at line 4, column 25 of the file (it did not parse: its text was scanned)")]
+    assert report.oracles["tokens"].status is Status.SKIPPED
