@@ -55,8 +55,10 @@ def _redacted(finding: Finding, suspects: set[str]) -> Finding:
     def clean(value: Any) -> Any:
         if isinstance(value, str):
             return redact_credentials(value) if value in suspects else value
-        if isinstance(value, (list, tuple)):
-            return type(value)(map(clean, value))
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, tuple):
+            return tuple(clean(item) for item in value)
         if isinstance(value, dict):
             return {clean(k): clean(v) for k, v in value.items()}
         return value
